@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// kseries: carry an RFC patch series for the Linux kernel across releases.
+///
+/// The pipeline, one module per stage:
+/// `CGit2` (libgit2) → `Git` (safe wrapper) → `CSource` (C tokens, scopes, anchors)
+/// → `Policy` (templates as data) → `Series` (commits to mail) → `KSeries` (commands' logic)
+/// → `kseries` (the thin command-line shell).
+let package = Package(
+    name: "kseries",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kseries", targets: ["kseries"]),
+        .library(name: "KSeries", targets: ["KSeries"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "CSource"),
+        .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Series", dependencies: ["Git"]),
+        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series"]),
+        .executableTarget(
+            name: "kseries",
+            dependencies: ["KSeries", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "CSourceTests", dependencies: ["CSource"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"]),
+        .testTarget(name: "SeriesTests", dependencies: ["Series", "Git"]),
+        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "Git", "Series", "Policy", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,236 @@
+import Foundation
+import Yams
+
+/// Reads `policy.yaml` files into `PolicyTemplate` values, rejecting anything it does not
+/// understand with the file and line at fault.
+public struct PolicyLoader: Sendable {
+    public init() {}
+
+    /// Parses the YAML text of a template; `path` is used in messages and `name` defaults to
+    /// the folder name.
+    public func load(yaml text: String, path: String, name: String) throws(PolicyError) -> PolicyTemplate {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PolicyError(path: path, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
+        } catch {
+            throw PolicyError(path: path, line: nil, message: "not valid YAML: \(error)")
+        }
+        guard let root else { throw PolicyError(path: path, line: nil, message: "the file is empty") }
+        let document = try Fields(root, path: path, what: "the policy")
+        try document.allowOnly(["policy", "description", "base", "subject-prefix", "cover", "patches"])
+        let policyName = try document.optionalString("policy") ?? name
+        let base = try document.requiredString("base")
+        let prefix = try document.optionalString("subject-prefix") ?? "PATCH"
+        let coverFields = try document.requiredMapping("cover")
+        try coverFields.allowOnly(["subject", "body"])
+        let cover = CoverText(subject: try coverFields.requiredString("subject"), body: try coverFields.requiredString("body"))
+        let patchNodes = try document.requiredSequence("patches")
+        guard !patchNodes.isEmpty else {
+            throw PolicyError(path: path, line: document.line(of: "patches"), message: "'patches' is empty")
+        }
+        var patches: [PatchTemplate] = []
+        for node in patchNodes {
+            patches.append(try patch(node, path: path))
+        }
+        return PolicyTemplate(
+            name: policyName, sourcePath: path, base: base, subjectPrefix: prefix, cover: cover, patches: patches)
+    }
+
+    /// Reads `<directory>/policy.yaml`.
+    public func load(directory: String) throws(PolicyError) -> PolicyTemplate {
+        let path = (directory as NSString).appendingPathComponent("policy.yaml")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PolicyError(path: path, line: nil, message: "cannot read the template file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PolicyError(path: path, line: nil, message: "the template file is not UTF-8")
+        }
+        let name = ((directory as NSString).standardizingPath as NSString).lastPathComponent
+        return try load(yaml: text, path: path, name: name)
+    }
+
+    private func patch(_ node: Node, path: String) throws(PolicyError) -> PatchTemplate {
+        let fields = try Fields(node, path: path, what: "a patch")
+        try fields.allowOnly(["subject", "body", "edits"])
+        let subject = try fields.requiredString("subject")
+        guard !subject.contains("\n") else {
+            throw PolicyError(path: path, line: fields.line(of: "subject"), message: "a subject is one line")
+        }
+        let body = try fields.requiredString("body")
+        let editNodes = try fields.requiredSequence("edits")
+        guard !editNodes.isEmpty else {
+            throw PolicyError(path: path, line: fields.line(of: "edits"), message: "a patch needs at least one edit")
+        }
+        var edits: [EditTemplate] = []
+        for editNode in editNodes { edits.append(try edit(editNode, path: path)) }
+        return PatchTemplate(subject: subject, body: body, edits: edits, line: fields.line)
+    }
+
+    private static let scopeKeys = ["function", "struct", "union", "enum"]
+    private static let actionKeys = ["after", "before", "replace", "at", "after-operand"]
+
+    private func edit(_ node: Node, path: String) throws(PolicyError) -> EditTemplate {
+        let fields = try Fields(node, path: path, what: "an edit")
+        try fields.allowOnly(["file", "occurrence", "insert", "with", "add-disjunct"] + Self.scopeKeys + Self.actionKeys)
+        let file = try fields.requiredString("file")
+        guard !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
+            throw PolicyError(path: path, line: fields.line(of: "file"), message: "'\(file)' must be a path inside the kernel tree")
+        }
+
+        let scopes = Self.scopeKeys.filter { fields.has($0) }
+        guard scopes.count <= 1 else {
+            throw PolicyError(path: path, line: fields.line, message: "an edit has one scope, not \(scopes.joined(separator: " and "))")
+        }
+        var scope = ScopeTemplate.file
+        if let key = scopes.first {
+            let name = try fields.requiredString(key)
+            scope = key == "function" ? .function(name) : .aggregate(keyword: key, name: name)
+        }
+        var occurrence: Int?
+        if fields.has("occurrence") {
+            guard let value = Int(try fields.requiredString("occurrence")), value >= 1 else {
+                throw PolicyError(path: path, line: fields.line(of: "occurrence"), message: "'occurrence' is a number from 1")
+            }
+            occurrence = value
+        }
+
+        let actions = Self.actionKeys.filter { fields.has($0) }
+        guard actions.count == 1, let actionKey = actions.first else {
+            throw PolicyError(
+                path: path, line: fields.line,
+                message: actions.isEmpty
+                    ? "an edit needs one of: \(Self.actionKeys.joined(separator: ", "))"
+                    : "an edit has one action, not \(actions.joined(separator: " and "))")
+        }
+        let action: ActionTemplate
+        switch actionKey {
+        case "after":
+            action = .insertAfter(anchor: try fields.requiredString("after"), code: try fields.requiredString("insert"))
+            try fields.forbid(["with", "add-disjunct"], with: "after")
+        case "before":
+            action = .insertBefore(anchor: try fields.requiredString("before"), code: try fields.requiredString("insert"))
+            try fields.forbid(["with", "add-disjunct"], with: "before")
+        case "replace":
+            action = .replace(anchor: try fields.requiredString("replace"), code: try fields.requiredString("with"))
+            try fields.forbid(["insert", "add-disjunct"], with: "replace")
+        case "at":
+            let place = try fields.requiredString("at")
+            let code = try fields.requiredString("insert")
+            switch place {
+            case "body-start": action = .insertAtBodyStart(code: code)
+            case "body-end": action = .insertAtBodyEnd(code: code)
+            default:
+                throw PolicyError(path: path, line: fields.line(of: "at"), message: "'at' is body-start or body-end, not '\(place)'")
+            }
+            guard scope != .file else {
+                throw PolicyError(path: path, line: fields.line(of: "at"), message: "'at: \(place)' needs a function, struct, union or enum scope")
+            }
+            try fields.forbid(["with", "add-disjunct"], with: "at")
+        default:
+            action = .addDisjunct(
+                operand: try fields.requiredString("after-operand"), expression: try fields.requiredString("add-disjunct"))
+            try fields.forbid(["insert", "with"], with: "after-operand")
+        }
+        return EditTemplate(file: file, scope: scope, occurrence: occurrence, action: action, line: fields.line)
+    }
+
+    static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+            .composer(let context, let problem, _, _):
+            if let context { return "\(problem) (\(context.text))" }
+            return problem
+        default: return "\(error)"
+        }
+    }
+}
+
+/// A YAML mapping with line numbers, for strict reading.
+private struct Fields {
+    let pairs: [(key: String, value: Node, line: Int)]
+    let path: String
+    let line: Int
+    let what: String
+
+    init(_ node: Node, path: String, what: String) throws(PolicyError) {
+        self.path = path
+        self.what = what
+        self.line = node.mark?.line ?? 0
+        guard let mapping = node.mapping else {
+            throw PolicyError(path: path, line: node.mark?.line, message: "\(what) must be a mapping of keys to values")
+        }
+        var pairs: [(String, Node, Int)] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                throw PolicyError(path: path, line: key.mark?.line, message: "keys are plain words")
+            }
+            if pairs.contains(where: { $0.0 == name }) {
+                throw PolicyError(path: path, line: key.mark?.line, message: "'\(name)' is given twice")
+            }
+            pairs.append((name, value, key.mark?.line ?? line))
+        }
+        self.pairs = pairs
+    }
+
+    func has(_ key: String) -> Bool { pairs.contains { $0.key == key } }
+
+    func line(of key: String) -> Int { pairs.first { $0.key == key }?.line ?? line }
+
+    func allowOnly(_ keys: [String]) throws(PolicyError) {
+        for pair in pairs where !keys.contains(pair.key) {
+            throw PolicyError(
+                path: path, line: pair.line,
+                message: "unknown key '\(pair.key)' in \(what) (known: \(keys.joined(separator: ", ")))")
+        }
+    }
+
+    func forbid(_ keys: [String], with action: String) throws(PolicyError) {
+        for key in keys where has(key) {
+            throw PolicyError(path: path, line: line(of: key), message: "'\(key)' does not go with '\(action)'")
+        }
+    }
+
+    func optionalString(_ key: String) throws(PolicyError) -> String? {
+        guard let pair = pairs.first(where: { $0.key == key }) else { return nil }
+        guard let scalar = pair.value.scalar else {
+            throw PolicyError(path: path, line: pair.line, message: "'\(key)' must be text")
+        }
+        return scalar.string
+    }
+
+    func requiredString(_ key: String) throws(PolicyError) -> String {
+        guard let value = try optionalString(key) else {
+            throw PolicyError(path: path, line: line, message: "\(what) needs '\(key)'")
+        }
+        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw PolicyError(path: path, line: line(of: key), message: "'\(key)' is empty")
+        }
+        return value
+    }
+
+    func requiredMapping(_ key: String) throws(PolicyError) -> Fields {
+        guard let pair = pairs.first(where: { $0.key == key }) else {
+            throw PolicyError(path: path, line: line, message: "\(what) needs '\(key)'")
+        }
+        return try Fields(pair.value, path: path, what: "'\(key)'")
+    }
+
+    func requiredSequence(_ key: String) throws(PolicyError) -> [Node] {
+        guard let pair = pairs.first(where: { $0.key == key }) else {
+            throw PolicyError(path: path, line: line, message: "\(what) needs '\(key)'")
+        }
+        guard let sequence = pair.value.sequence else {
+            throw PolicyError(path: path, line: pair.line, message: "'\(key)' must be a list")
+        }
+        return Array(sequence)
+    }
+}

@@ -1,0 +1,123 @@
+/// A policy template: one way of writing a patch series, as data.
+///
+/// Loaded from `Templates/<name>/policy.yaml` (see `Templates/README.md`). Nothing in it is
+/// code: it names files, C scopes, token anchors and the text to put there.
+public struct PolicyTemplate: Sendable, Equatable {
+    /// The policy's name, which is also its folder name (e.g. `rcu-kvm-run-loop`).
+    public var name: String
+    /// The file it was read from, for messages.
+    public var sourcePath: String
+    /// The kernel ref the series is written against unless the user says otherwise.
+    public var base: String
+    /// Mail subject prefix before the version, e.g. `RFC PATCH` gives `[RFC PATCH v1 1/3]`.
+    public var subjectPrefix: String
+    /// The cover letter's subject and text.
+    public var cover: CoverText
+    /// The patches, in series order.
+    public var patches: [PatchTemplate]
+
+    public init(
+        name: String, sourcePath: String, base: String, subjectPrefix: String, cover: CoverText,
+        patches: [PatchTemplate]
+    ) {
+        self.name = name
+        self.sourcePath = sourcePath
+        self.base = base
+        self.subjectPrefix = subjectPrefix
+        self.cover = cover
+        self.patches = patches
+    }
+}
+
+/// The cover letter of a series: subject line and body text.
+public struct CoverText: Sendable, Equatable {
+    public var subject: String
+    public var body: String
+
+    public init(subject: String, body: String) {
+        self.subject = subject
+        self.body = body
+    }
+}
+
+/// One patch of a policy: its commit message and the edits that make its diff.
+public struct PatchTemplate: Sendable, Equatable {
+    /// The commit subject, e.g. `rcu: Ignore nohz_full CPUs in KVM's vCPU run loop`.
+    public var subject: String
+    /// The commit message body, without the Signed-off-by (kseries adds it from the identity).
+    public var body: String
+    public var edits: [EditTemplate]
+    /// Line of the patch in the template file.
+    public var line: Int
+
+    public init(subject: String, body: String, edits: [EditTemplate], line: Int) {
+        self.subject = subject
+        self.body = body
+        self.edits = edits
+        self.line = line
+    }
+}
+
+/// One edit: where in which file, and what to do there.
+public struct EditTemplate: Sendable, Equatable {
+    /// Path in the kernel tree, e.g. `virt/kvm/kvm_main.c`.
+    public var file: String
+    public var scope: ScopeTemplate
+    /// Which definition when the scope's name is defined more than once (1-based), e.g. the
+    /// stub in the `#else` branch of a header.
+    public var occurrence: Int?
+    public var action: ActionTemplate
+    /// Line of the edit in the template file, for messages.
+    public var line: Int
+
+    public init(file: String, scope: ScopeTemplate, occurrence: Int?, action: ActionTemplate, line: Int) {
+        self.file = file
+        self.scope = scope
+        self.occurrence = occurrence
+        self.action = action
+        self.line = line
+    }
+}
+
+/// The C scope an edit's anchor is searched in.
+public enum ScopeTemplate: Sendable, Equatable, CustomStringConvertible {
+    /// The whole file.
+    case file
+    /// A function definition by name (never a prototype or a call).
+    case function(String)
+    /// A `struct`, `union` or `enum` by keyword and tag name.
+    case aggregate(keyword: String, name: String)
+
+    public var description: String {
+        switch self {
+        case .file: "file scope"
+        case .function(let name): "function \(name)()"
+        case .aggregate(let keyword, let name): "\(keyword) \(name)"
+        }
+    }
+}
+
+/// What an edit does at its anchor. Anchors are C text matched as tokens.
+public enum ActionTemplate: Sendable, Equatable {
+    /// Insert `code` as new lines after the line where `anchor` ends.
+    case insertAfter(anchor: String, code: String)
+    /// Insert `code` as new lines before the line where `anchor` begins.
+    case insertBefore(anchor: String, code: String)
+    /// Replace the anchor's tokens with `code`.
+    case replace(anchor: String, code: String)
+    /// Insert `code` at the start of the scope's body.
+    case insertAtBodyStart(code: String)
+    /// Insert `code` at the end of the scope's body.
+    case insertAtBodyEnd(code: String)
+    /// Add `expression` to the `||` chain right after the operand `operand`.
+    case addDisjunct(operand: String, expression: String)
+
+    /// The anchor text searched for, if any.
+    public var anchor: String? {
+        switch self {
+        case .insertAfter(let anchor, _), .insertBefore(let anchor, _), .replace(let anchor, _): anchor
+        case .addDisjunct(let operand, _): operand
+        case .insertAtBodyStart, .insertAtBodyEnd: nil
+        }
+    }
+}

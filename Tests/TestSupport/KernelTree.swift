@@ -1,0 +1,31 @@
+import Foundation
+
+/// The real kernel repository built by `scripts/kernel-tree` (tags `v6.1-deb`, `v6.12-deb`).
+public enum KernelTree {
+    /// Its path: `$KSERIES_KERNEL_TREE`, else `~/.cache/kseries/linux`.
+    public static var path: String {
+        if let path = ProcessInfo.processInfo.environment["KSERIES_KERNEL_TREE"], !path.isEmpty { return path }
+        return "\(FileManager.default.homeDirectoryForCurrentUser.path)/.cache/kseries/linux"
+    }
+
+    /// Fails (never skips) when the tree is missing, saying how to make it.
+    public static func require() throws -> String {
+        let output = try ProcessRunner.run(["git", "-C", path, "rev-parse", "--verify", "-q", "v6.12-deb^{commit}"])
+        guard output.status == 0 else {
+            throw MissingKernelTree(path: path)
+        }
+        return path
+    }
+
+    /// Reads a file at a ref with real git.
+    public static func show(_ ref: String, _ file: String) throws -> [UInt8] {
+        try ProcessRunner.checked(["git", "-C", try require(), "show", "\(ref):\(file)"]).stdout
+    }
+
+    public struct MissingKernelTree: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String {
+            "the real kernel tree is missing at \(path): run scripts/kernel-tree (or set KSERIES_KERNEL_TREE)"
+        }
+    }
+}
