@@ -1,0 +1,28 @@
+import CSource
+import Git
+import Policy
+
+/// Everything that can stop a kseries command, each carrying what the user must fix.
+public enum KSeriesError: Error, CustomStringConvertible {
+    /// A template file that cannot be read or understood.
+    case policy(PolicyError)
+    /// A git failure (missing repository, unknown ref, identity unset, ref moved, …).
+    case git(GitError)
+    /// An anchor or scope that does not resolve on a kernel tree.
+    case anchor(template: String, line: Int, ref: String, error: AnchorError)
+    /// An edit that resolved but produced nothing to commit.
+    case emptyPatch(template: String, line: Int, ref: String, subject: String)
+    /// The output folder cannot be written.
+    case output(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .policy(let error): "\(error)"
+        case .git(let error): "\(error)"
+        case .anchor(let template, let line, let ref, let error): "\(template):\(line): at \(ref): \(error)"
+        case .emptyPatch(let template, let line, let ref, let subject):
+            "\(template):\(line): at \(ref): patch \"\(subject)\" changes nothing"
+        case .output(let path, let message): "\(path): \(message)"
+        }
+    }
+}

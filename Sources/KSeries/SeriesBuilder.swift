@@ -1,0 +1,114 @@
+import CSource
+import Git
+import Policy
+
+/// Turns a policy template into commits on top of a kernel ref: reads only the blobs the
+/// edits touch, edits them at their C anchors, and writes blobs, trees and commits. No work
+/// tree, no index, no ref is touched here.
+public struct SeriesBuilder {
+    public let repository: Repository
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// A commit made from one patch template.
+    public struct BuiltPatch {
+        public var template: PatchTemplate
+        public var commit: ObjectID
+        public var parent: ObjectID
+    }
+
+    /// Builds one commit per patch of `policy` on top of `base`, in order. `ref` is the name
+    /// the user gave for `base`, used in messages.
+    public func build(
+        policy: PolicyTemplate, base: ObjectID, ref: String, author: Signature, committer: Signature
+    ) throws(KSeriesError) -> [BuiltPatch] {
+        var files: [String: TreeFile] = [:]  // current contents of every file touched so far
+        var parent = base
+        var parentTree: ObjectID
+        do {
+            parentTree = try repository.commit(base).treeID
+        } catch {
+            throw .git(error)
+        }
+        var built: [BuiltPatch] = []
+        for patch in policy.patches {
+            var changed: [String] = []
+            for edit in patch.edits {
+                var file: TreeFile
+                if let current = files[edit.file] {
+                    file = current
+                } else {
+                    do {
+                        file = try repository.file(at: edit.file, inCommit: base)
+                    } catch {
+                        throw .policy(PolicyError(path: policy.sourcePath, line: edit.line, message: "at \(ref): \(error.message)"))
+                    }
+                }
+                var editor = CSourceEditor(bytes: file.contents, path: edit.file)
+                do {
+                    try editor.apply(Self.sourceEdit(edit))
+                } catch {
+                    throw .anchor(template: policy.sourcePath, line: edit.line, ref: ref, error: error)
+                }
+                file.contents = editor.bytes
+                files[edit.file] = file
+                if !changed.contains(edit.file) { changed.append(edit.file) }
+            }
+            do {
+                var tree = TreeEditor(repository: repository, base: parentTree)
+                for path in changed {
+                    guard let file = files[path] else { continue }
+                    tree.write(blob: try repository.writeBlob(file.contents), at: path, mode: file.mode)
+                }
+                let newTree = try tree.commitTrees()
+                guard newTree != parentTree else {
+                    throw KSeriesError.emptyPatch(template: policy.sourcePath, line: patch.line, ref: ref, subject: patch.subject)
+                }
+                let commit = try repository.createCommit(
+                    tree: newTree, parents: [parent], author: author, committer: committer,
+                    message: Self.commitMessage(patch, signedOffBy: author))
+                built.append(BuiltPatch(template: patch, commit: commit, parent: parent))
+                parent = commit
+                parentTree = newTree
+            } catch let error as GitError {
+                throw .git(error)
+            } catch let error as KSeriesError {
+                throw error
+            } catch {
+                throw .output(path: policy.sourcePath, message: "\(error)")
+            }
+        }
+        return built
+    }
+
+    /// The commit message of a patch: subject, body, and the author's Signed-off-by.
+    static func commitMessage(_ patch: PatchTemplate, signedOffBy author: Signature) -> String {
+        var body = patch.body
+        while let last = body.last, last.isWhitespace { body.removeLast() }
+        let signoff = "Signed-off-by: \(author.name) <\(author.email)>"
+        if body.isEmpty { return "\(patch.subject)\n\n\(signoff)\n" }
+        return "\(patch.subject)\n\n\(body)\n\n\(signoff)\n"
+    }
+
+    /// The CSource edit a template edit stands for.
+    static func sourceEdit(_ edit: EditTemplate) -> SourceEdit {
+        let scope: SourceScope
+        switch edit.scope {
+        case .file: scope = .file
+        case .function(let name): scope = .function(name)
+        case .aggregate(let keyword, let name): scope = .structure(SourceScope.TagKeyword(rawValue: keyword) ?? .struct, name)
+        }
+        let action: SourceEdit.Action
+        switch edit.action {
+        case .insertAfter(let anchor, let code): action = .insertAfter(anchor: anchor, code: code)
+        case .insertBefore(let anchor, let code): action = .insertBefore(anchor: anchor, code: code)
+        case .replace(let anchor, let code): action = .replace(anchor: anchor, with: code)
+        case .insertAtBodyStart(let code): action = .insertAtBodyStart(code: code)
+        case .insertAtBodyEnd(let code): action = .insertAtBodyEnd(code: code)
+        case .addDisjunct(let operand, let expression): action = .addDisjunct(afterOperand: operand, expression: expression)
+        }
+        return SourceEdit(scope: scope, occurrence: edit.occurrence, action: action)
+    }
+}
