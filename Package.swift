@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "CSourceTests", dependencies: ["CSource"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"]),
         .testTarget(name: "SeriesTests", dependencies: ["Series", "Git"]),
-        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "Git", "Series", "Policy", "TestSupport"]),
+        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import CGit2
+import Foundation
 
 /// An open git repository (bare or with a work tree). Owns its `git_repository` handle.
 ///
@@ -18,7 +19,10 @@ public final class Repository {
         let result = git_repository_open_ext(&out, path, flags, nil)
         guard result == 0, let out else {
             if result == GIT_ENOTFOUND.rawValue {
-                throw GitError(code: .notFound, message: "not a git repository", operation: "opening \(path)")
+                var isDirectory: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                let message = !exists ? "does not exist" : isDirectory.boolValue ? "not a git repository" : "not a folder"
+                throw GitError(code: .notFound, message: message, operation: "opening \(path)")
             }
             throw GitError.last(result, "opening repository \(path)")
         }

@@ -107,15 +107,16 @@ public struct PolicyLoader: Sendable {
         let action: ActionTemplate
         switch actionKey {
         case "after":
-            action = .insertAfter(anchor: try fields.requiredString("after"), code: try fields.requiredString("insert"))
             try fields.forbid(["with", "add-disjunct"], with: "after")
+            action = .insertAfter(anchor: try fields.requiredString("after"), code: try fields.requiredString("insert"))
         case "before":
-            action = .insertBefore(anchor: try fields.requiredString("before"), code: try fields.requiredString("insert"))
             try fields.forbid(["with", "add-disjunct"], with: "before")
+            action = .insertBefore(anchor: try fields.requiredString("before"), code: try fields.requiredString("insert"))
         case "replace":
-            action = .replace(anchor: try fields.requiredString("replace"), code: try fields.requiredString("with"))
             try fields.forbid(["insert", "add-disjunct"], with: "replace")
+            action = .replace(anchor: try fields.requiredString("replace"), code: try fields.requiredString("with"))
         case "at":
+            try fields.forbid(["with", "add-disjunct"], with: "at")
             let place = try fields.requiredString("at")
             let code = try fields.requiredString("insert")
             switch place {
@@ -127,13 +128,13 @@ public struct PolicyLoader: Sendable {
             guard scope != .file else {
                 throw PolicyError(path: path, line: fields.line(of: "at"), message: "'at: \(place)' needs a function, struct, union or enum scope")
             }
-            try fields.forbid(["with", "add-disjunct"], with: "at")
         default:
+            try fields.forbid(["insert", "with"], with: "after-operand")
             action = .addDisjunct(
                 operand: try fields.requiredString("after-operand"), expression: try fields.requiredString("add-disjunct"))
-            try fields.forbid(["insert", "with"], with: "after-operand")
         }
-        return EditTemplate(file: file, scope: scope, occurrence: occurrence, action: action, line: fields.line)
+        // Point at the action's key: that is where an anchor that does not resolve is written.
+        return EditTemplate(file: file, scope: scope, occurrence: occurrence, action: action, line: fields.line(of: actionKey))
     }
 
     static func line(of error: YamlError) -> Int? {

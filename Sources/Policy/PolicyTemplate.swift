@@ -67,7 +67,7 @@ public struct EditTemplate: Sendable, Equatable {
     /// stub in the `#else` branch of a header.
     public var occurrence: Int?
     public var action: ActionTemplate
-    /// Line of the edit in the template file, for messages.
+    /// Line of the edit's action (`after:`, `before:`, …) in the template file, for messages.
     public var line: Int
 
     public init(file: String, scope: ScopeTemplate, occurrence: Int?, action: ActionTemplate, line: Int) {

@@ -29,3 +29,28 @@ public enum KernelTree {
         }
     }
 }
+
+/// A bare clone of the real kernel tree that shares its objects (instant, no copy), so a test
+/// can write objects and refs without disturbing other tests or the cached tree.
+public final class KernelScratchClone: @unchecked Sendable {
+    public let scratch: ScratchDirectory
+    public let path: String
+    public let environment: [String: String]
+
+    public init() throws {
+        let source = try KernelTree.require()
+        scratch = try ScratchDirectory("kseries-kernel")
+        path = "\(scratch.path)/linux.git"
+        environment = ProcessRunner.isolatedGitEnvironment(home: scratch.path)
+        try ProcessRunner.checked(["git", "clone", "-q", "--bare", "--shared", source, path], environment: environment)
+    }
+
+    /// A work tree of `ref` holding only `paths` (a sparse checkout), for `git am`.
+    public func sparseWorkTree(at ref: String, paths: [String]) throws -> String {
+        let workTree = "\(scratch.path)/work"
+        try ProcessRunner.checked(["git", "clone", "-q", "--shared", "--no-checkout", path, workTree], environment: environment)
+        try ProcessRunner.checked(["git", "-C", workTree, "sparse-checkout", "set", "--no-cone"] + paths, environment: environment)
+        try ProcessRunner.checked(["git", "-C", workTree, "checkout", "-q", "--detach", ref], environment: environment)
+        return workTree
+    }
+}

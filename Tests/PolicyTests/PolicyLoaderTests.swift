@@ -1,0 +1,107 @@
+import Policy
+import Testing
+import TestSupport
+
+private let minimalPolicy = """
+    base: v6.12-deb
+    cover:
+      subject: S
+      body: B
+    patches:
+      - subject: "x: y"
+        body: z
+        edits:
+          - file: a.c
+            function: f
+            after: int x;
+            insert: |
+              x++;
+
+    """
+
+@Suite("Reading policy templates")
+struct PolicyLoaderTests {
+    func load(_ yaml: String) throws(PolicyError) -> PolicyTemplate {
+        try PolicyLoader().load(yaml: yaml, path: "Templates/t/policy.yaml", name: "t")
+    }
+
+
+    @Test("a minimal policy reads with its defaults")
+    func minimal() throws {
+        let policy = try load(minimalPolicy)
+        #expect(policy.name == "t")
+        #expect(policy.base == "v6.12-deb")
+        #expect(policy.subjectPrefix == "PATCH")
+        #expect(policy.patches.count == 1)
+        let edit = policy.patches[0].edits[0]
+        #expect(edit.file == "a.c")
+        #expect(edit.scope == .function("f"))
+        #expect(edit.action == .insertAfter(anchor: "int x;", code: "x++;\n"))
+        #expect(edit.line == 11)
+    }
+
+    @Test("every action and scope kind reads")
+    func allKinds() throws {
+        let policy = try load("""
+            base: main
+            cover: {subject: S, body: B}
+            patches:
+              - subject: s
+                body: b
+                edits:
+                  - {file: a.h, before: "#define X", insert: "int y;"}
+                  - {file: a.h, struct: s, at: body-end, insert: "int z;"}
+                  - {file: a.h, union: u, at: body-start, insert: "int w;"}
+                  - {file: a.c, function: f, occurrence: 2, replace: "a + b", with: "a - b"}
+                  - {file: a.c, function: f, after-operand: "a()", add-disjunct: "b()"}
+            """)
+        let edits = policy.patches[0].edits
+        #expect(edits.map(\.scope) == [.file, .aggregate(keyword: "struct", name: "s"), .aggregate(keyword: "union", name: "u"), .function("f"), .function("f")])
+        #expect(edits[3].occurrence == 2)
+        #expect(edits.map(\.action) == [
+            .insertBefore(anchor: "#define X", code: "int y;"), .insertAtBodyEnd(code: "int z;"),
+            .insertAtBodyStart(code: "int w;"), .replace(anchor: "a + b", code: "a - b"),
+            .addDisjunct(operand: "a()", expression: "b()"),
+        ])
+    }
+
+    @Test("the shipped run-loop policy reads: three patches against v6.12-deb")
+    func shippedPolicy() throws {
+        let policy = try PolicyCatalog(searchPath: [ProjectLayout.templates]).policy(named: "rcu-kvm-run-loop")
+        #expect(policy.base == "v6.12-deb")
+        #expect(policy.subjectPrefix == "RFC PATCH")
+        #expect(policy.patches.map { Set($0.edits.map(\.file)) } == [
+            ["include/linux/context_tracking_state.h", "include/linux/context_tracking.h"],
+            ["virt/kvm/kvm_main.c"], ["kernel/rcu/tree.c"],
+        ])
+    }
+
+    @Test(
+        "mistakes are refused with the line at fault",
+        arguments: [
+            ("base: main\ncover: {subject: S\npatches: []\n", 3, "not valid YAML"),
+            (minimalPolicy.replacingOccurrences(of: "base: v6.12-deb\n", with: ""), 1, "the policy needs 'base'"),
+            (minimalPolicy.replacingOccurrences(of: "function: f", with: "functoin: f"), 10, "unknown key 'functoin'"),
+            (minimalPolicy.replacingOccurrences(of: "after: int x;", with: "after: int x;\n        before: int y;"), 9, "one action, not after and before"),
+            (minimalPolicy.replacingOccurrences(of: "        after: int x;\n", with: ""), 9, "an edit needs one of"),
+            (minimalPolicy.replacingOccurrences(of: "file: a.c", with: "file: ../a.c"), 9, "must be a path inside the kernel tree"),
+            (minimalPolicy.replacingOccurrences(of: "insert: |\n          x++;\n", with: "with: x"), 12, "'with' does not go with 'after'"),
+            (minimalPolicy.replacingOccurrences(of: "function: f", with: "function: f\n        struct: s"), 9, "one scope, not function and struct"),
+            (minimalPolicy.replacingOccurrences(of: "  subject: S", with: "  subject: S\n  subject: T"), 4, "'subject' is given twice"),
+        ] as [(String, Int, String)])
+    func mistakes(yaml: String, line: Int, message: String) throws {
+        let error = #expect(throws: PolicyError.self) { try load(yaml) }
+        #expect(error?.line == line, "\(String(describing: error))")
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+        #expect(error?.description.hasPrefix("Templates/t/policy.yaml:\(line): ") == true)
+    }
+
+    @Test("an unknown policy name lists the known ones")
+    func unknownPolicy() throws {
+        let error = #expect(throws: PolicyError.self) {
+            try PolicyCatalog(searchPath: [ProjectLayout.templates]).policy(named: "nope")
+        }
+        #expect(error?.description.contains("unknown policy; known: ") == true)
+        #expect(error?.description.contains("rcu-kvm-run-loop") == true)
+    }
+}
