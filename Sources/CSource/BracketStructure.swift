@@ -1,0 +1,148 @@
+/// Matching brackets and nesting depths of the tokens outside preprocessor directives.
+///
+/// Directive tokens are left out, so a `{` inside a `#define` never unbalances the file.
+/// Conditional branches are handled the way ctags does: each `#else`/`#elif` branch starts
+/// from the bracket state at its `#if`, and after `#endif` the state at the end of the first
+/// branch wins. Alternatives that each open a brace (`#ifdef A` `if (a) {` `#else` `if (b) {`
+/// `#endif`) therefore count once.
+struct BracketStructure: Sendable {
+    /// Indices into `LexedSource.tokens` of the tokens outside directives ("code" tokens).
+    let code: [Int]
+    /// For every token index, its position in `code`, or -1 for a directive token.
+    let codePosition: [Int32]
+    /// For every code position, the code position of the matching bracket, or -1.
+    let partner: [Int32]
+    /// For every code position, the number of enclosing `{`; a brace itself counts as outside.
+    let braceDepth: [Int32]
+    /// For every code position, the number of enclosing `(` within the innermost brace.
+    let parenDepth: [Int32]
+
+    private struct OpenBrace {
+        var position: Int
+        var parenHeight: Int
+        var squareHeight: Int
+    }
+
+    private struct Stacks {
+        var braces: [OpenBrace] = []
+        var parens: [Int] = []
+        var squares: [Int] = []
+    }
+
+    private struct Conditional {
+        var atIf: Stacks
+        var afterFirstBranch: Stacks?
+    }
+
+    init(_ source: LexedSource) {
+        let tokens = source.tokens
+        let bytes = source.bytes
+        var code: [Int] = []
+        code.reserveCapacity(tokens.count)
+        var codePosition = [Int32](repeating: -1, count: tokens.count)
+        var partner: [Int32] = []
+        partner.reserveCapacity(tokens.count)
+        var braceDepth: [Int32] = []
+        braceDepth.reserveCapacity(tokens.count)
+        var parenDepth: [Int32] = []
+        parenDepth.reserveCapacity(tokens.count)
+        var stacks = Stacks()
+        var conditionals: [Conditional] = []
+
+        for (index, token) in tokens.enumerated() {
+            if token.inDirective {
+                if token.startsDirective {
+                    Self.enterDirective(at: index, in: source, stacks: &stacks, conditionals: &conditionals)
+                }
+                continue
+            }
+            let position = code.count
+            code.append(index)
+            codePosition[index] = Int32(position)
+            partner.append(-1)
+            var depth = stacks.braces.count
+            var parens = stacks.parens.count
+            if token.kind == .punctuator, token.range.count == 1 {
+                switch bytes[token.range.lowerBound] {
+                case UInt8(ascii: "{"):
+                    stacks.braces.append(
+                        OpenBrace(
+                            position: position, parenHeight: stacks.parens.count, squareHeight: stacks.squares.count))
+                case UInt8(ascii: "}"):
+                    if let open = stacks.braces.popLast() {
+                        Self.link(open.position, position, in: &partner)
+                        // Brackets left open inside the braces cannot match anything outside them.
+                        stacks.parens.removeSubrange(min(open.parenHeight, stacks.parens.count)...)
+                        stacks.squares.removeSubrange(min(open.squareHeight, stacks.squares.count)...)
+                    }
+                    depth = stacks.braces.count
+                    parens = stacks.parens.count
+                case UInt8(ascii: "("):
+                    stacks.parens.append(position)
+                case UInt8(ascii: ")"):
+                    if let open = stacks.parens.popLast() {
+                        Self.link(open, position, in: &partner)
+                    }
+                    parens = stacks.parens.count
+                case UInt8(ascii: "["):
+                    stacks.squares.append(position)
+                case UInt8(ascii: "]"):
+                    if let open = stacks.squares.popLast() {
+                        Self.link(open, position, in: &partner)
+                    }
+                default:
+                    break
+                }
+            }
+            braceDepth.append(Int32(depth))
+            parenDepth.append(Int32(parens))
+        }
+        self.code = code
+        self.codePosition = codePosition
+        self.partner = partner
+        self.braceDepth = braceDepth
+        self.parenDepth = parenDepth
+    }
+
+    /// Links an opening and a closing bracket; an opener reached again from another
+    /// conditional branch keeps its first partner.
+    private static func link(_ open: Int, _ close: Int, in partner: inout [Int32]) {
+        if partner[open] < 0 { partner[open] = Int32(close) }
+        partner[close] = Int32(open)
+    }
+
+    private static func enterDirective(
+        at index: Int, in source: LexedSource, stacks: inout Stacks, conditionals: inout [Conditional]
+    ) {
+        let next = index + 1
+        guard next < source.tokens.count else { return }
+        let nameToken = source.tokens[next]
+        guard nameToken.inDirective, !nameToken.startsDirective, nameToken.kind == .identifier else { return }
+        switch String(decoding: source.spelling(of: nameToken), as: UTF8.self) {
+        case "if", "ifdef", "ifndef":
+            conditionals.append(Conditional(atIf: stacks, afterFirstBranch: nil))
+        case "elif", "else", "elifdef", "elifndef":
+            guard var conditional = conditionals.popLast() else { return }
+            if conditional.afterFirstBranch == nil { conditional.afterFirstBranch = stacks }
+            stacks = conditional.atIf
+            conditionals.append(conditional)
+        case "endif":
+            guard let conditional = conditionals.popLast() else { return }
+            if let afterFirstBranch = conditional.afterFirstBranch { stacks = afterFirstBranch }
+        default:
+            break
+        }
+    }
+
+    /// The code position of a token index, if the token is outside directives.
+    func position(ofToken index: Int) -> Int? {
+        let position = codePosition[index]
+        return position >= 0 ? Int(position) : nil
+    }
+
+    /// The code position matching the bracket at `position`, if any.
+    func partner(of position: Int) -> Int? {
+        let other = partner[position]
+        return other >= 0 ? Int(other) : nil
+    }
+}

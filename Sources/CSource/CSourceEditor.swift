@@ -1,0 +1,41 @@
+/// Applies `SourceEdit`s to the bytes of one C file.
+///
+/// Each edit is resolved against the file as it is after the previous ones (the file is
+/// lexed again), and either applies completely or throws and leaves the bytes unchanged.
+///
+///     var editor = CSourceEditor(bytes: blob, path: "virt/kvm/kvm_main.c")
+///     try editor.apply(SourceEdit(scope: .function("vcpu_load"),
+///                                 action: .insertAfter(anchor: "int cpu = get_cpu();", code: "foo();")))
+///     let edited = editor.bytes
+public struct CSourceEditor: Sendable {
+    /// The path shown in errors (usually the path in the kernel tree).
+    public let path: String
+    /// The file's current bytes.
+    public private(set) var bytes: [UInt8]
+
+    /// Starts editing `bytes`, shown in errors as `path`.
+    public init(bytes: [UInt8], path: String) {
+        self.bytes = bytes
+        self.path = path
+    }
+
+    /// Applies one edit.
+    ///
+    /// - Returns: what changed, in terms of the bytes before the edit.
+    /// - Throws: `AnchorError` if the scope or anchor cannot be resolved uniquely or the edit
+    ///   cannot be placed; the bytes are then unchanged.
+    @discardableResult
+    public mutating func apply(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
+        let change = try plan(edit)
+        bytes.replaceSubrange(change.range, with: change.replacement)
+        return change
+    }
+
+    /// Works out the change an edit would make, without making it.
+    public func plan(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
+        let finder = ScopeFinder(CLexer.lex(bytes))
+        let definition = try finder.resolve(edit.scope, occurrence: edit.occurrence, path: path)
+        let planner = EditPlanner(finder: finder, definition: definition, edit: edit, path: path)
+        return try planner.change()
+    }
+}

@@ -1,0 +1,237 @@
+import CSource
+import Testing
+
+/// Edits on the real 6.1 and 6.12 sources. Each test rebuilds the expected file from the
+/// original by one textual replacement, so every byte outside the edit is checked too.
+@Suite("Real kernel files")
+struct KernelFileTests {
+    /// Applies `edits` to `path` at `ref` and checks that the result equals the original with
+    /// `old` (which must occur once) replaced by `new`.
+    func expectEdits(
+        _ path: String, at ref: String, _ edits: [SourceEdit], replacing old: String, with new: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let original = try KernelTree.file(path, at: ref)
+        var editor = CSourceEditor(bytes: original, path: path)
+        for edit in edits { try editor.apply(edit) }
+        let expected = try #require(
+            original.replacingOnce(old, with: new), "\(ref):\(path) does not hold the old text exactly once",
+            sourceLocation: sourceLocation)
+        #expect(
+            editor.bytes == expected, "\(ref):\(path): edited file differs from the expected one",
+            sourceLocation: sourceLocation)
+    }
+
+    @Test("kvm_main.c: insertAfter in vcpu_load and insertBefore in vcpu_put", arguments: KernelTree.refs)
+    func vcpuLoadPut(ref: String) throws {
+        let edits = [
+            SourceEdit(
+                scope: .function("vcpu_load"),
+                action: .insertAfter(
+                    anchor: "int cpu = get_cpu();",
+                    code: "\nif (kvm_vcpu_is_isolated(vcpu))\n\tct_guest_prepare(cpu);\n")),
+            SourceEdit(
+                scope: .function("vcpu_put"),
+                action: .insertBefore(anchor: "preempt_enable();", code: "ct_guest_release(vcpu);\n")),
+        ]
+        try expectEdits(
+            "virt/kvm/kvm_main.c", at: ref, edits,
+            replacing: """
+                void vcpu_load(struct kvm_vcpu *vcpu)
+                {
+                	int cpu = get_cpu();
+
+                	__this_cpu_write(kvm_running_vcpu, vcpu);
+                	preempt_notifier_register(&vcpu->preempt_notifier);
+                	kvm_arch_vcpu_load(vcpu, cpu);
+                	put_cpu();
+                }
+                EXPORT_SYMBOL_GPL(vcpu_load);
+
+                void vcpu_put(struct kvm_vcpu *vcpu)
+                {
+                	preempt_disable();
+                	kvm_arch_vcpu_put(vcpu);
+                	preempt_notifier_unregister(&vcpu->preempt_notifier);
+                	__this_cpu_write(kvm_running_vcpu, NULL);
+                	preempt_enable();
+                }
+                """,
+            with: """
+                void vcpu_load(struct kvm_vcpu *vcpu)
+                {
+                	int cpu = get_cpu();
+
+                	if (kvm_vcpu_is_isolated(vcpu))
+                		ct_guest_prepare(cpu);
+
+                	__this_cpu_write(kvm_running_vcpu, vcpu);
+                	preempt_notifier_register(&vcpu->preempt_notifier);
+                	kvm_arch_vcpu_load(vcpu, cpu);
+                	put_cpu();
+                }
+                EXPORT_SYMBOL_GPL(vcpu_load);
+
+                void vcpu_put(struct kvm_vcpu *vcpu)
+                {
+                	preempt_disable();
+                	kvm_arch_vcpu_put(vcpu);
+                	preempt_notifier_unregister(&vcpu->preempt_notifier);
+                	__this_cpu_write(kvm_running_vcpu, NULL);
+                	ct_guest_release(vcpu);
+                	preempt_enable();
+                }
+                """)
+    }
+
+    let rcuPendingDisjunct = SourceEdit(
+        scope: .function("rcu_pending"),
+        action: .addDisjunct(
+            afterOperand: "rcu_is_cpu_rrupt_from_idle()", expression: "context_tracking_guest_in_run_loop()"))
+
+    @Test("tree.c on 6.12: a new line inside the multi-line || chain of rcu_pending")
+    func rcuPending612() throws {
+        try expectEdits(
+            "kernel/rcu/tree.c", at: "v6.12-deb", [rcuPendingDisjunct],
+            replacing: """
+                	if ((user || rcu_is_cpu_rrupt_from_idle() ||
+                	     (gp_in_progress &&
+                """,
+            with: """
+                	if ((user || rcu_is_cpu_rrupt_from_idle() ||
+                	     context_tracking_guest_in_run_loop() ||
+                	     (gp_in_progress &&
+                """)
+    }
+
+    @Test("tree.c on 6.1: the one-line condition of rcu_pending breaks after the operand")
+    func rcuPending61() throws {
+        try expectEdits(
+            "kernel/rcu/tree.c", at: "v6.1-deb", [rcuPendingDisjunct],
+            replacing: """
+                	if ((user || rcu_is_cpu_rrupt_from_idle()) && rcu_nohz_full_cpu())
+                """,
+            with: """
+                	if ((user || rcu_is_cpu_rrupt_from_idle() ||
+                	     context_tracking_guest_in_run_loop()) && rcu_nohz_full_cpu())
+                """)
+    }
+
+    @Test(
+        "context_tracking_state.h: a member after `int recursion;` in struct context_tracking",
+        arguments: KernelTree.refs)
+    func structMember(ref: String) throws {
+        try expectEdits(
+            "include/linux/context_tracking_state.h", at: ref,
+            [
+                SourceEdit(
+                    scope: .structure(.struct, "context_tracking"),
+                    action: .insertAfter(anchor: "int recursion;", code: "bool in_guest_run_loop;"))
+            ],
+            replacing: "\tbool active;\n\tint recursion;\n#endif\n",
+            with: "\tbool active;\n\tint recursion;\n\tbool in_guest_run_loop;\n#endif\n")
+    }
+
+    @Test("context_tracking.h: a declaration before a #define anchor at file scope", arguments: KernelTree.refs)
+    func beforeDefine(ref: String) throws {
+        try expectEdits(
+            "include/linux/context_tracking.h", at: ref,
+            [
+                SourceEdit(
+                    scope: .file,
+                    action: .insertBefore(
+                        anchor: "#define CT_WARN_ON(cond) WARN_ON",
+                        code: "extern bool context_tracking_guest_in_run_loop(void);\n\n"))
+            ],
+            replacing: "}\n\n#define CT_WARN_ON(cond) WARN_ON(",
+            with: "}\n\nextern bool context_tracking_guest_in_run_loop(void);\n\n#define CT_WARN_ON(cond) WARN_ON(")
+    }
+
+    @Test(
+        "context_tracking.h: context_tracking_guest_exit has a real definition and a stub",
+        arguments: [
+            ("v6.12-deb", 103, "return false ;"), ("v6.1-deb", 101, ""),
+        ])
+    func guestExitAlternatives(ref: String, stubLine: Int, stubBody: String) throws {
+        let path = "include/linux/context_tracking.h"
+        let bytes = try KernelTree.file(path, at: ref)
+        let scope = SourceScope.function("context_tracking_guest_exit")
+        let lexed = CLexer.lex(bytes)
+        let finder = ScopeFinder(lexed)
+        let ambiguity = AnchorError(.scopeAmbiguous(definitions: [83, stubLine]), path: path, scope: scope)
+        #expect(throws: ambiguity) { try finder.resolve(scope, path: path) }
+        #expect(
+            ambiguity.description
+                == "\(path): function context_tracking_guest_exit: 2 definitions, at lines 83, \(stubLine); choose one with occurrence 1-2"
+        )
+
+        let stub = try finder.resolve(scope, occurrence: 2, path: path)
+        #expect(stub.line == stubLine)
+        #expect(stub.bodyTokens.map { lexed.text(of: lexed.tokens[$0]) }.joined(separator: " ") == stubBody)
+
+        var editor = CSourceEditor(bytes: bytes, path: path)
+        try editor.apply(
+            SourceEdit(scope: scope, occurrence: 1, action: .insertAtBodyStart(code: "instrumentation_begin();")))
+        #expect(
+            editor.bytes.occurrences(
+                of:
+                    "context_tracking_guest_exit(void)\n{\n\tinstrumentation_begin();\n\tif (context_tracking_enabled())\n"
+            ).count == 1)
+        #expect(throws: AnchorError.self) {
+            try editor.apply(SourceEdit(scope: scope, occurrence: 2, action: .insertAtBodyStart(code: "x();")))
+        }
+    }
+
+    @Test("a wrong anchor in a real file names the nearest line", arguments: KernelTree.refs)
+    func realMiss(ref: String) throws {
+        let path = "virt/kvm/kvm_main.c"
+        var editor = CSourceEditor(bytes: try KernelTree.file(path, at: ref), path: path)
+        let line = ref == "v6.12-deb" ? 205 : 222
+        #expect(
+            throws: AnchorError(
+                .anchorNotFound(nearest: [SourceLine(number: line, text: "int cpu = get_cpu();")]),
+                path: path, scope: .function("vcpu_load"), anchor: "int cpu = raw_smp_processor_id();")
+        ) {
+            try editor.apply(
+                SourceEdit(
+                    scope: .function("vcpu_load"),
+                    action: .insertAfter(anchor: "int cpu = raw_smp_processor_id();", code: "x();")))
+        }
+    }
+
+    /// Oracle: in kernel style a function body opens with `{` alone at column 0, so those lines
+    /// must be exactly the opening lines of the function definitions found.
+    @Test(
+        "every function body brace at column 0 belongs to a found definition, and no other",
+        arguments: [
+            "kernel/rcu/tree.c", "virt/kvm/kvm_main.c", "include/linux/context_tracking.h",
+        ])
+    func columnZeroBraces(path: String) throws {
+        for ref in KernelTree.refs {
+            let lexed = CLexer.lex(try KernelTree.file(path, at: ref))
+            let finder = ScopeFinder(lexed)
+            let braceLines = Set(
+                (1...lexed.lineCount).filter {
+                    lexed.trimmedText(ofLine: $0) == "{" && lexed.indentation(ofLine: $0).isEmpty
+                })
+            var definitionLines: Set<Int> = []
+            for (scope, _) in finder.definedScopes() {
+                guard case .function = scope else { continue }
+                for definition in finder.definitions(of: scope) {
+                    // One-line stubs (`static inline void f(void) { }`) have their `{` elsewhere.
+                    if let open = definition.openBrace,
+                        lexed.tokens[open].range.lowerBound == lexed.startOfLine(lexed.tokens[open].line)
+                    {
+                        definitionLines.insert(lexed.tokens[open].line)
+                    }
+                }
+            }
+            #expect(
+                braceLines.subtracting(definitionLines).sorted() == [], "\(ref):\(path): `{` lines with no definition")
+            #expect(
+                definitionLines.subtracting(braceLines).sorted() == [],
+                "\(ref):\(path): definitions whose `{` at column 0 shares its line")
+            #expect(braceLines.count > 10 || path.hasSuffix(".h"))
+        }
+    }
+}
