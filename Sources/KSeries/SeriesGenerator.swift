@@ -50,6 +50,7 @@ public struct SeriesGenerator {
 
     public func generate(_ request: Request) throws(KSeriesError) -> Result {
         let policy = request.policy
+        var timer = PhaseTimer(environment: request.environment)
         guard request.version >= 1 else {
             throw .output(path: request.outputDirectory, message: "the version must be 1 or more, not \(request.version)")
         }
@@ -66,10 +67,12 @@ public struct SeriesGenerator {
         } catch {
             throw .git(error)
         }
+        timer.lap("open, resolve, identity")
 
         let built = try SeriesBuilder(repository: repository).build(
             policy: policy, base: baseCommit, ref: baseRef, author: author, committer: committer)
         let tip = built.last?.commit ?? baseCommit
+        timer.lap("edit, write blobs/trees/commits")
 
         let mails: [PatchMail]
         do {
@@ -94,6 +97,7 @@ public struct SeriesGenerator {
         // writes nothing.
         let directory = "\(request.outputDirectory)/\(policy.name)/v\(request.version)"
         let files = try MailFolderWriter().replace(directory: directory, with: mails)
+        timer.lap("move ref, write folder")
         return Result(reference: reference, baseCommit: baseCommit, commits: built.map(\.commit), directory: directory, files: files)
     }
 }
