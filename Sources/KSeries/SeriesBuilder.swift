@@ -12,6 +12,13 @@ public struct SeriesBuilder {
         self.repository = repository
     }
 
+    /// One patch of a policy with its edits resolved: the new contents of the files it changes.
+    public struct EditedPatch {
+        public var template: PatchTemplate
+        /// The files the patch changes, with their contents after the patch, in edit order.
+        public var files: [TreeFile]
+    }
+
     /// A commit made from one patch template.
     public struct BuiltPatch {
         public var template: PatchTemplate
@@ -19,20 +26,11 @@ public struct SeriesBuilder {
         public var parent: ObjectID
     }
 
-    /// Builds one commit per patch of `policy` on top of `base`, in order. `ref` is the name
-    /// the user gave for `base`, used in messages.
-    public func build(
-        policy: PolicyTemplate, base: ObjectID, ref: String, author: Signature, committer: Signature
-    ) throws(KSeriesError) -> [BuiltPatch] {
+    /// Resolves every edit of `policy` on `base` and applies it in memory, patch after patch.
+    /// Nothing is written. `ref` is the name the user gave for `base`, used in messages.
+    public func edit(policy: PolicyTemplate, base: ObjectID, ref: String) throws(KSeriesError) -> [EditedPatch] {
         var files: [String: TreeFile] = [:]  // current contents of every file touched so far
-        var parent = base
-        var parentTree: ObjectID
-        do {
-            parentTree = try repository.commit(base).treeID
-        } catch {
-            throw .git(error)
-        }
-        var built: [BuiltPatch] = []
+        var patches: [EditedPatch] = []
         for patch in policy.patches {
             var changed: [String] = []
             for edit in patch.edits {
@@ -56,29 +54,43 @@ public struct SeriesBuilder {
                 files[edit.file] = file
                 if !changed.contains(edit.file) { changed.append(edit.file) }
             }
-            do {
+            patches.append(EditedPatch(template: patch, files: changed.compactMap { files[$0] }))
+        }
+        return patches
+    }
+
+    /// Builds one commit per patch of `policy` on top of `base`, in order.
+    public func build(
+        policy: PolicyTemplate, base: ObjectID, ref: String, author: Signature, committer: Signature
+    ) throws(KSeriesError) -> [BuiltPatch] {
+        let edited = try edit(policy: policy, base: base, ref: ref)
+        var built: [BuiltPatch] = []
+        do {
+            var parent = base
+            var parentTree = try repository.commit(base).treeID
+            for patch in edited {
                 var tree = TreeEditor(repository: repository, base: parentTree)
-                for path in changed {
-                    guard let file = files[path] else { continue }
-                    tree.write(blob: try repository.writeBlob(file.contents), at: path, mode: file.mode)
+                for file in patch.files {
+                    tree.write(blob: try repository.writeBlob(file.contents), at: file.path, mode: file.mode)
                 }
                 let newTree = try tree.commitTrees()
                 guard newTree != parentTree else {
-                    throw KSeriesError.emptyPatch(template: policy.sourcePath, line: patch.line, ref: ref, subject: patch.subject)
+                    throw KSeriesError.emptyPatch(
+                        template: policy.sourcePath, line: patch.template.line, ref: ref, subject: patch.template.subject)
                 }
                 let commit = try repository.createCommit(
                     tree: newTree, parents: [parent], author: author, committer: committer,
-                    message: Self.commitMessage(patch, signedOffBy: author))
-                built.append(BuiltPatch(template: patch, commit: commit, parent: parent))
+                    message: Self.commitMessage(patch.template, signedOffBy: author))
+                built.append(BuiltPatch(template: patch.template, commit: commit, parent: parent))
                 parent = commit
                 parentTree = newTree
-            } catch let error as GitError {
-                throw .git(error)
-            } catch let error as KSeriesError {
-                throw error
-            } catch {
-                throw .output(path: policy.sourcePath, message: "\(error)")
             }
+        } catch let error as GitError {
+            throw .git(error)
+        } catch let error as KSeriesError {
+            throw error
+        } catch {
+            throw .output(path: policy.sourcePath, message: "\(error)")
         }
         return built
     }

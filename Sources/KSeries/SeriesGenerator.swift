@@ -68,6 +68,14 @@ public struct SeriesGenerator {
             throw .git(error)
         }
         timer.lap("open, resolve, identity")
+        let unmet: [PreconditionChecker.Unmet]
+        do {
+            unmet = try PreconditionChecker(repository: repository).unmet(policy, at: baseCommit)
+        } catch {
+            throw .git(error)
+        }
+        guard unmet.isEmpty else { throw .preconditions(template: policy.sourcePath, ref: baseRef, unmet: unmet) }
+        timer.lap("preconditions")
 
         let built = try SeriesBuilder(repository: repository).build(
             policy: policy, base: baseCommit, ref: baseRef, author: author, committer: committer)

@@ -19,13 +19,19 @@ public struct PolicyLoader: Sendable {
         }
         guard let root else { throw PolicyError(path: path, line: nil, message: "the file is empty") }
         let document = try Fields(root, path: path, what: "the policy")
-        try document.allowOnly(["policy", "description", "base", "subject-prefix", "cover", "patches"])
+        try document.allowOnly(["policy", "description", "base", "subject-prefix", "requires", "cover", "patches"])
         let policyName = try document.optionalString("policy") ?? name
         let base = try document.requiredString("base")
         let prefix = try document.optionalString("subject-prefix") ?? "PATCH"
         let coverFields = try document.requiredMapping("cover")
         try coverFields.allowOnly(["subject", "body"])
         let cover = CoverText(subject: try coverFields.requiredString("subject"), body: try coverFields.requiredString("body"))
+        var preconditions: [Precondition] = []
+        if document.has("requires") {
+            for node in try document.requiredSequence("requires") {
+                preconditions.append(try precondition(node, path: path))
+            }
+        }
         let patchNodes = try document.requiredSequence("patches")
         guard !patchNodes.isEmpty else {
             throw PolicyError(path: path, line: document.line(of: "patches"), message: "'patches' is empty")
@@ -35,7 +41,8 @@ public struct PolicyLoader: Sendable {
             patches.append(try patch(node, path: path))
         }
         return PolicyTemplate(
-            name: policyName, sourcePath: path, base: base, subjectPrefix: prefix, cover: cover, patches: patches)
+            name: policyName, sourcePath: path, base: base, subjectPrefix: prefix, cover: cover,
+            preconditions: preconditions, patches: patches)
     }
 
     /// Reads `<directory>/policy.yaml`.
@@ -66,6 +73,32 @@ public struct PolicyLoader: Sendable {
         var edits: [EditTemplate] = []
         for editNode in editNodes { edits.append(try edit(editNode, path: path)) }
         return PatchTemplate(subject: subject, body: body, edits: edits, line: fields.line)
+    }
+
+    private func precondition(_ node: Node, path: String) throws(PolicyError) -> Precondition {
+        let fields = try Fields(node, path: path, what: "a precondition")
+        try fields.allowOnly(["file", "member", "struct", "union", "function", "macro", "kconfig", "why"])
+        let file = try fields.requiredString("file")
+        let kinds = ["member", "function", "macro", "kconfig"].filter { fields.has($0) }
+        guard kinds.count == 1, let kind = kinds.first else {
+            throw PolicyError(
+                path: path, line: fields.line,
+                message: "a precondition names one of member (with struct or union), function, macro, kconfig")
+        }
+        let requirement: Precondition.Requirement
+        switch kind {
+        case "member":
+            let owners = ["struct", "union"].filter { fields.has($0) }
+            guard owners.count == 1, let keyword = owners.first else {
+                throw PolicyError(path: path, line: fields.line(of: "member"), message: "a member precondition needs struct or union")
+            }
+            requirement = .member(keyword: keyword, type: try fields.requiredString(keyword), member: try fields.requiredString("member"))
+        case "function": requirement = .function(try fields.requiredString("function"))
+        case "macro": requirement = .macro(try fields.requiredString("macro"))
+        default: requirement = .kconfig(try fields.requiredString("kconfig"))
+        }
+        if kind != "member" { try fields.forbid(["struct", "union"], with: kind) }
+        return Precondition(requirement: requirement, file: file, reason: try fields.optionalString("why"), line: fields.line(of: kind))
     }
 
     private static let scopeKeys = ["function", "struct", "union", "enum"]

@@ -13,18 +13,21 @@ public struct PolicyTemplate: Sendable, Equatable {
     public var subjectPrefix: String
     /// The cover letter's subject and text.
     public var cover: CoverText
+    /// What a tree must have for the policy to make sense there, checked before any edit.
+    public var preconditions: [Precondition]
     /// The patches, in series order.
     public var patches: [PatchTemplate]
 
     public init(
         name: String, sourcePath: String, base: String, subjectPrefix: String, cover: CoverText,
-        patches: [PatchTemplate]
+        preconditions: [Precondition] = [], patches: [PatchTemplate]
     ) {
         self.name = name
         self.sourcePath = sourcePath
         self.base = base
         self.subjectPrefix = subjectPrefix
         self.cover = cover
+        self.preconditions = preconditions
         self.patches = patches
     }
 }
@@ -118,6 +121,45 @@ public enum ActionTemplate: Sendable, Equatable {
         case .insertAfter(let anchor, _), .insertBefore(let anchor, _), .replace(let anchor, _): anchor
         case .addDisjunct(let operand, _): operand
         case .insertAtBodyStart, .insertAtBodyEnd: nil
+        }
+    }
+}
+
+/// Something a kernel tree must have for a policy to make sense on it, e.g. the member
+/// `wants_to_run` in `struct kvm_vcpu` (upstream since 6.11).
+public struct Precondition: Sendable, Equatable, CustomStringConvertible {
+    public enum Requirement: Sendable, Equatable {
+        /// A member of a struct or union: `(keyword, type name, member name)`.
+        case member(keyword: String, type: String, member: String)
+        /// A function definition.
+        case function(String)
+        /// A `#define NAME`.
+        case macro(String)
+        /// A Kconfig symbol (`config NAME` or `menuconfig NAME`).
+        case kconfig(String)
+    }
+
+    public var requirement: Requirement
+    /// The file that must have it.
+    public var file: String
+    /// Why the policy needs it, shown when it is missing.
+    public var reason: String?
+    /// Line in the template file.
+    public var line: Int
+
+    public init(requirement: Requirement, file: String, reason: String? = nil, line: Int) {
+        self.requirement = requirement
+        self.file = file
+        self.reason = reason
+        self.line = line
+    }
+
+    public var description: String {
+        switch requirement {
+        case .member(let keyword, let type, let member): "member \(member) in \(keyword) \(type) (\(file))"
+        case .function(let name): "function \(name)() (\(file))"
+        case .macro(let name): "macro \(name) (\(file))"
+        case .kconfig(let name): "Kconfig symbol \(name) (\(file))"
         }
     }
 }

@@ -45,6 +45,28 @@ public final class KernelScratchClone: @unchecked Sendable {
         try ProcessRunner.checked(["git", "clone", "-q", "--bare", "--shared", source, path], environment: environment)
     }
 
+    /// Commits on top of `ref` a change to one file (through a temporary index, as a
+    /// developer's commit would look) and points `tag` at it; returns the commit id.
+    @discardableResult
+    public func commit(on ref: String, tag: String, file: String, message: String, _ transform: (String) -> String) throws -> String {
+        var environment = self.environment
+        environment["GIT_INDEX_FILE"] = "\(scratch.path)/index-\(tag)"
+        func git(_ arguments: [String], input: [UInt8]? = nil) throws -> String {
+            try ProcessRunner.checked(["git", "-C", path] + arguments, environment: environment, input: input)
+                .stdoutText.trimmingCharacters(in: .newlines)
+        }
+        let old = try ProcessRunner.checked(["git", "-C", path, "show", "\(ref):\(file)"], environment: environment).stdout
+        let new = transform(String(decoding: old, as: UTF8.self))
+        let blob = try git(["hash-object", "-w", "--stdin"], input: Array(new.utf8))
+        let mode = try git(["ls-tree", ref, "--", file]).split(separator: " ").first.map(String.init) ?? "100644"
+        _ = try git(["read-tree", ref])
+        _ = try git(["update-index", "--cacheinfo", "\(mode),\(blob),\(file)"])
+        let tree = try git(["write-tree"])
+        let commit = try git(["commit-tree", tree, "-p", "\(ref)^{commit}", "-m", message])
+        _ = try git(["tag", tag, commit])
+        return commit
+    }
+
     /// A work tree of `ref` holding only `paths` (a sparse checkout), for `git am`.
     public func sparseWorkTree(at ref: String, paths: [String]) throws -> String {
         let workTree = "\(scratch.path)/work"
