@@ -24,10 +24,11 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Git", dependencies: ["CGit2"]),
         .target(name: "CSource"),
         .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Series", dependencies: ["Git"]),
+        .target(name: "Series", dependencies: ["Git", "CZlib"]),
         .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series"]),
         .executableTarget(
             name: "kseries",

@@ -1,0 +1,74 @@
+import Git
+
+/// Writes one commit as the mail `git format-patch` writes for it (default configuration):
+/// mbox `From ` line, optional threading headers, `From:`, `Date:`, `Subject:`, MIME headers
+/// for a non-ASCII message, the body, `---`, diffstat, summary, the diff, the optional
+/// `base-commit:` line and the signature.
+public struct PatchEmailWriter: Sendable {
+    public var format: PatchFormat
+
+    public init(format: PatchFormat) {
+        self.format = format
+    }
+
+    /// The mail for `commit`.
+    ///
+    /// - Parameters:
+    ///   - position: `[PREFIX number/total]`; nil writes `[PREFIX]` as an unnumbered patch.
+    ///   - baseCommit: writes `base-commit: <id>` as `--base` does (git puts it in the cover
+    ///     letter, or in the first patch when there is none).
+    public func write(
+        _ commit: MailCommit, position: SeriesPosition?, threading: ThreadingHeaders = .none,
+        baseCommit: ObjectID? = nil
+    ) -> [UInt8] {
+        let message = CommitMessage(commit.message)
+        var out = Array("From \(commit.id.hex) Mon Sep 17 00:00:00 2001\n".utf8)
+        out += threading.rendered
+        out += MailHeaders.fromLine(commit.author)
+        out += Array("Date: ".utf8) + MailHeaders.rfc2822Date(commit.author) + [ByteText.newline]
+        out += MailHeaders.subjectLine(prefix: subjectPrefix(position), title: message.title)
+        if ByteText.hasNonASCII(commit.message) { out += MailHeaders.eightBitHeaders }
+        out.append(ByteText.newline)
+        out += message.body
+
+        if !commit.diff.files.isEmpty {
+            out += Array("---\n".utf8)
+            out += Diffstat(commit.diff, binaryPatches: commit.binaryPatches).rendered()
+            out += DiffSummary.rendered(commit.diff)
+            out.append(ByteText.newline)
+            out += UnifiedDiffWriter(abbreviate: format.abbreviate, zeroAbbreviationLength: format.zeroAbbreviationLength)
+                .render(commit.diff, binaryPatches: commit.binaryPatches)
+        }
+        if let baseCommit { out += Array("\nbase-commit: \(baseCommit.hex)\n".utf8) }
+        out += MailSignature.rendered(format.signature)
+        return out
+    }
+
+    /// `fmt_output_email_subject`: `[PREFIX 01/12] `, `[PREFIX] ` or nothing.
+    func subjectPrefix(_ position: SeriesPosition?) -> [UInt8] {
+        SubjectPrefix.rendered(format.effectiveSubjectPrefix, position: position)
+    }
+}
+
+enum SubjectPrefix {
+    static func rendered(_ prefix: String, position: SeriesPosition?) -> [UInt8] {
+        guard let position, position.total > 0 else {
+            return prefix.isEmpty ? [] : Array("[\(prefix)] ".utf8)
+        }
+        let digits = ByteText.decimalWidth(position.total)
+        let number = String(repeating: "0", count: max(digits - ByteText.decimalWidth(position.number), 0))
+            + String(position.number)
+        return Array("[\(prefix)\(prefix.isEmpty ? "" : " ")\(number)/\(position.total)] ".utf8)
+    }
+}
+
+enum MailSignature {
+    /// `print_signature`: `-- \n<signature>\n\n`, nothing when there is no signature.
+    static func rendered(_ signature: String?) -> [UInt8] {
+        guard let signature, !signature.isEmpty else { return [] }
+        var out = Array("-- \n\(signature)".utf8)
+        if out.last != ByteText.newline { out.append(ByteText.newline) }
+        out.append(ByteText.newline)
+        return out
+    }
+}
