@@ -3,11 +3,14 @@ import Foundation
 
 extension Repository {
     /// Diffs two trees the way `git diff`/`git format-patch` does by default (3 lines of
-    /// context, the indent heuristic, no rename detection), returning plain values.
+    /// context, the indent heuristic, rename detection at 50% similarity unless
+    /// `detectRenames` is false), returning plain values.
     ///
     /// Only subtrees whose ids differ are read, so on a kernel tree the cost follows the
     /// size of the change, not of the tree.
-    public func diff(from oldTree: ObjectID?, to newTree: ObjectID, contextLines: Int = 3) throws(GitError) -> TreeDiff {
+    public func diff(
+        from oldTree: ObjectID?, to newTree: ObjectID, contextLines: Int = 3, detectRenames: Bool = true
+    ) throws(GitError) -> TreeDiff {
         let old = try oldTree.map { (id) throws(GitError) -> Tree in try tree(id) }
         let new = try tree(newTree)
         var options = git_diff_options()
@@ -20,6 +23,12 @@ extension Repository {
             git_diff_tree_to_tree(&diff, handle, old?.handle, new.handle, &options),
             "diffing \(oldTree?.hex ?? "empty tree") to \(newTree.hex)")
         defer { git_diff_free(diff) }
+        if detectRenames {
+            var findOptions = git_diff_find_options()
+            try check(git_diff_find_options_init(&findOptions, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "preparing rename detection")
+            findOptions.flags = GIT_DIFF_FIND_RENAMES.rawValue
+            try check(git_diff_find_similar(diff, &findOptions), "detecting renames")
+        }
 
         var files: [FileDiff] = []
         for index in 0..<git_diff_num_deltas(diff) {
