@@ -6,22 +6,139 @@ extension Repository {
     /// context, the indent heuristic, rename detection at 50% similarity unless
     /// `detectRenames` is false), returning plain values.
     ///
-    /// Only subtrees whose ids differ are read, so on a kernel tree the cost follows the
-    /// size of the change, not of the tree.
+    /// Only subtrees whose ids differ are read, so on a kernel tree the cost follows the size
+    /// of the change, not of the tree. (libgit2 1.5's own tree-to-tree diff walks both whole
+    /// trees, about 40 ms on a kernel; it is used only to pair renames among the changed paths.)
     public func diff(
         from oldTree: ObjectID?, to newTree: ObjectID, contextLines: Int = 3, detectRenames: Bool = true
     ) throws(GitError) -> TreeDiff {
-        let old = try oldTree.map { (id) throws(GitError) -> Tree in try tree(id) }
-        let new = try tree(newTree)
+        var changes: [ChangedPath] = []
+        try collectChanges(old: oldTree, new: newTree, prefix: "", into: &changes)
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "preparing diff options")
         options.flags = GIT_DIFF_NORMAL.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
         options.context_lines = UInt32(contextLines)
         options.interhunk_lines = 0
-        var diff: OpaquePointer?
+
+        let needsLibgit2Pairing = changes.contains { $0.needsLibgit2 }
+            || (detectRenames && changes.contains { $0.old == nil } && changes.contains { $0.new == nil })
+        if needsLibgit2Pairing {
+            return try pairedDiff(from: oldTree, to: newTree, paths: changes.map(\.path), options: options, detectRenames: detectRenames)
+        }
+        var files: [FileDiff] = []
+        for change in changes {
+            files.append(try blobDiff(change, options: &options))
+        }
+        return TreeDiff(files: files)
+    }
+
+    /// A path whose entry differs between two trees, with its blob id and mode on each side.
+    private struct ChangedPath {
+        var path: String
+        var old: (id: ObjectID, mode: UInt32)?
+        var new: (id: ObjectID, mode: UInt32)?
+
+        /// Submodules and file/symlink type changes are left to libgit2's own diff.
+        var needsLibgit2: Bool {
+            let modes = [old?.mode, new?.mode].compactMap { $0 }
+            if modes.contains(0o160000) { return true }
+            if let old, let new, (old.mode == 0o120000) != (new.mode == 0o120000) { return true }
+            return false
+        }
+    }
+
+    /// Walks both trees in git's order, descending only into subtrees whose ids differ.
+    private func collectChanges(old: ObjectID?, new: ObjectID?, prefix: String, into changes: inout [ChangedPath]) throws(GitError) {
+        if old == new { return }
+        let oldEntries = try old.map { (id) throws(GitError) -> [TreeEntry] in try tree(id).entries } ?? []
+        let newEntries = try new.map { (id) throws(GitError) -> [TreeEntry] in try tree(id).entries } ?? []
+        // git orders tree entries by name, comparing directories as if they ended in '/'.
+        func key(_ entry: TreeEntry) -> [UInt8] { Array(entry.name.utf8) + (entry.kind == .tree ? [0x2F] : []) }
+        var merged: [(old: TreeEntry?, new: TreeEntry?)] = []
+        var oldByName: [String: TreeEntry] = [:]
+        for entry in oldEntries { oldByName[entry.name] = entry }
+        var seen = Set<String>()
+        for entry in newEntries {
+            merged.append((oldByName[entry.name], entry))
+            seen.insert(entry.name)
+        }
+        for entry in oldEntries where !seen.contains(entry.name) { merged.append((entry, nil)) }
+        merged.sort { lhs, rhs in
+            let a = (lhs.new ?? lhs.old).map(key) ?? [], b = (rhs.new ?? rhs.old).map(key) ?? []
+            return a.lexicographicallyPrecedes(b)
+        }
+        for (oldEntry, newEntry) in merged {
+            let name = (newEntry ?? oldEntry)!.name
+            let path = prefix + name
+            let oldTree = oldEntry?.kind == .tree ? oldEntry : nil
+            let newTree = newEntry?.kind == .tree ? newEntry : nil
+            let oldFile = oldEntry.flatMap { $0.kind == .tree ? nil : $0 }
+            let newFile = newEntry.flatMap { $0.kind == .tree ? nil : $0 }
+            // A file replaced by a directory (or back): git shows the deletion, then the additions.
+            if let oldFile, newFile == nil || oldFile.id != newFile!.id || oldFile.mode != newFile!.mode {
+                if let newFile {
+                    changes.append(ChangedPath(path: path, old: (oldFile.id, oldFile.mode), new: (newFile.id, newFile.mode)))
+                } else {
+                    changes.append(ChangedPath(path: path, old: (oldFile.id, oldFile.mode), new: nil))
+                }
+            } else if oldFile == nil, let newFile {
+                changes.append(ChangedPath(path: path, old: nil, new: (newFile.id, newFile.mode)))
+            }
+            if oldTree != nil || newTree != nil {
+                try collectChanges(old: oldTree?.id, new: newTree?.id, prefix: path + "/", into: &changes)
+            }
+        }
+    }
+
+    /// One file's diff from its two blobs.
+    private func blobDiff(_ change: ChangedPath, options: inout git_diff_options) throws(GitError) -> FileDiff {
+        func lookup(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
+            guard var raw = id?.raw else { return nil }
+            var blob: OpaquePointer?
+            try check(git_blob_lookup(&blob, handle, &raw), "reading blob \(id!.hex) for \(change.path)")
+            return blob
+        }
+        let oldBlob = try lookup(change.old?.id)
+        defer { git_blob_free(oldBlob) }
+        let newBlob = try lookup(change.new?.id)
+        defer { git_blob_free(newBlob) }
+        var patch: OpaquePointer?
         try check(
-            git_diff_tree_to_tree(&diff, handle, old?.handle, new.handle, &options),
-            "diffing \(oldTree?.hex ?? "empty tree") to \(newTree.hex)")
+            git_patch_from_blobs(&patch, oldBlob, change.path, newBlob, change.path, &options),
+            "diffing \(change.path)")
+        defer { git_patch_free(patch) }
+        guard let patch, let delta = git_patch_get_delta(patch)?.pointee else {
+            throw GitError(code: .generic, message: "libgit2 gave no patch", operation: "diffing \(change.path)")
+        }
+        var file = try fileDiff(patch: patch, delta: delta)
+        file.status = change.old == nil ? .added : change.new == nil ? .deleted : .modified
+        file.oldPath = Array(change.path.utf8)
+        file.newPath = Array(change.path.utf8)
+        file.oldMode = change.old?.mode ?? 0
+        file.newMode = change.new?.mode ?? 0
+        file.oldID = change.old?.id ?? .zero
+        file.newID = change.new?.id ?? .zero
+        file.similarity = 0
+        return file
+    }
+
+    /// libgit2's tree diff limited to `paths`, with rename pairing: for series that add and
+    /// delete files, or touch submodules and symlinks.
+    private func pairedDiff(
+        from oldTree: ObjectID?, to newTree: ObjectID, paths: [String], options: git_diff_options, detectRenames: Bool
+    ) throws(GitError) -> TreeDiff {
+        let old = try oldTree.map { (id) throws(GitError) -> Tree in try tree(id) }
+        let new = try tree(newTree)
+        var options = options
+        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        var cPaths = paths.map { strdup($0) }
+        defer { cPaths.forEach { free($0) } }
+        var diff: OpaquePointer?
+        let result = cPaths.withUnsafeMutableBufferPointer { buffer in
+            options.pathspec = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            return git_diff_tree_to_tree(&diff, handle, old?.handle, new.handle, &options)
+        }
+        try check(result, "diffing \(oldTree?.hex ?? "empty tree") to \(newTree.hex)")
         defer { git_diff_free(diff) }
         if detectRenames {
             var findOptions = git_diff_find_options()
@@ -29,7 +146,6 @@ extension Repository {
             findOptions.flags = GIT_DIFF_FIND_RENAMES.rawValue
             try check(git_diff_find_similar(diff, &findOptions), "detecting renames")
         }
-
         var files: [FileDiff] = []
         for index in 0..<git_diff_num_deltas(diff) {
             var patch: OpaquePointer?

@@ -91,6 +91,7 @@ public struct SeriesGenerator {
         } catch {
             throw .git(error)
         }
+        timer.lap("diff and render mails")
 
         let reference = "refs/heads/kseries/\(policy.name)/v\(request.version)"
         do {
