@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "CSource"),
         .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Series", dependencies: ["Git", "CZlib"]),
+        .target(name: "Apply", dependencies: ["Git"]),
         .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series"]),
         .executableTarget(
             name: "kseries",
@@ -39,6 +40,7 @@ let package = Package(
         .testTarget(name: "CSourceTests", dependencies: ["CSource"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"]),
         .testTarget(name: "SeriesTests", dependencies: ["Series", "Git"]),
+        .testTarget(name: "ApplyTests", dependencies: ["Apply", "Git", "TestSupport"]),
         .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,274 @@
+/// Reads one mail of a mailbox as `git mailinfo` does: the headers (unfolded, RFC 2047
+/// decoded), in-body `From:`/`Subject:`/`Date:` lines, the message up to the patch break
+/// (`---`, `diff -`, `Index: `), and the diff after it.
+struct MailReader {
+    let bytes: [UInt8]
+    let lines: [Range<Int>]
+    let mail: Range<Int>
+    let file: String
+    /// Decoded, unfolded header values by lowercased name (the first occurrence wins).
+    private(set) var headers: [String: [UInt8]] = [:]
+    /// The index of the first body line.
+    private(set) var bodyStart: Int
+
+    init(bytes: [UInt8], lines: [Range<Int>], mail: Range<Int>, file: String) {
+        self.bytes = bytes
+        self.lines = lines
+        self.mail = mail
+        self.file = file
+        var index = mail.lowerBound
+        if index < mail.upperBound, PatchParser.isFromLine(bytes[lines[index]]) { index += 1 }
+        var current: (name: String, value: [UInt8])?
+        func flush(_ headers: inout [String: [UInt8]]) {
+            if let (name, value) = current, headers[name] == nil { headers[name] = value }
+            current = nil
+        }
+        while index < mail.upperBound {
+            let line = bytes[lines[index]]
+            if Self.trimmed(line).isEmpty {
+                index += 1
+                break
+            }
+            if let first = line.first, first == Bytes.space || first == Bytes.tab, current != nil {
+                current!.value += Self.trimmed(line)
+            } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                flush(&headers)
+                var valueStart = colon + 1
+                while valueStart < line.endIndex, line[valueStart] == Bytes.space || line[valueStart] == Bytes.tab {
+                    valueStart += 1
+                }
+                current = (Bytes.text(line[line.startIndex..<colon]).lowercased(), Self.trimmed(line[valueStart...]))
+            } else {
+                break
+            }
+            index += 1
+        }
+        flush(&headers)
+        bodyStart = index
+    }
+
+    /// The `Subject:` as written, decoded, before the `[PATCH …]` prefix is removed.
+    var rawSubject: String { Self.decodeWords(headers["subject"] ?? []) }
+
+    func read() throws(PatchParseError) -> PatchCommit {
+        let location = PatchLocation(file: file, line: mail.lowerBound + 1)
+        var subject = rawSubject
+        var author = headers["from"].map { Self.author(Self.decodeWords($0)) }
+        var date = headers["date"].map { Bytes.text($0) }
+
+        // The body, decoded when the mail says it is quoted-printable or base64.
+        var bodyBytes = bytes
+        var bodyLines = Array(lines[bodyStart..<mail.upperBound])
+        // Line numbers stay those of the mail; after decoding they are approximate.
+        let lineOffset = bodyStart
+        let encoding = Bytes.text(headers["content-transfer-encoding"] ?? []).lowercased()
+        if encoding == "quoted-printable" || encoding == "base64" {
+            let raw = bodyLines.flatMap { Array(bytes[$0]) }
+            bodyBytes = encoding == "base64" ? Self.decodeBase64(raw) : Self.decodeQuotedPrintable(raw)
+            bodyLines = Bytes.lineRanges(bodyBytes)
+        }
+
+        // In-body headers after leading blank lines.
+        var index = 0
+        while index < bodyLines.count, Self.trimmed(bodyBytes[bodyLines[index]]).isEmpty { index += 1 }
+        var sawInBody = false
+        while index < bodyLines.count {
+            let line = bodyBytes[bodyLines[index]]
+            let text = Bytes.text(line).lowercased()
+            guard let name = ["from", "subject", "date"].first(where: { text.hasPrefix($0 + ":") }) else { break }
+            let value = Self.trimmed(line[(line.startIndex + name.count + 1)...])
+            var trimmedValue = value[...]
+            while let first = trimmedValue.first, first == Bytes.space || first == Bytes.tab { trimmedValue = trimmedValue.dropFirst() }
+            switch name {
+            case "from": author = Self.author(Self.decodeWords(Array(trimmedValue)))
+            case "subject": subject = Self.decodeWords(Array(trimmedValue))
+            default: date = Bytes.text(trimmedValue)
+            }
+            sawInBody = true
+            index += 1
+        }
+        if sawInBody {
+            while index < bodyLines.count, Self.trimmed(bodyBytes[bodyLines[index]]).isEmpty { index += 1 }
+        }
+
+        // The message runs to the patch break.
+        let messageStart = index
+        while index < bodyLines.count, !Self.isPatchBreak(bodyBytes[bodyLines[index]]) { index += 1 }
+        var messageLines = bodyLines[messageStart..<index]
+        while let last = messageLines.last, Self.trimmed(bodyBytes[last]).isEmpty { messageLines = messageLines.dropLast() }
+        var message: [UInt8] = messageLines.flatMap { Array(bodyBytes[$0]) }
+        if let last = message.last, last != Bytes.newline { message.append(Bytes.newline) }
+
+        var parser = DiffParser(bytes: bodyBytes, lines: bodyLines, file: file, lineOffset: lineOffset)
+        let files = try parser.parse(from: index)
+        return PatchCommit(
+            subject: Self.cleanSubject(subject), author: author, date: date, message: message, files: files,
+            location: location)
+    }
+
+    /// mailinfo's `patchbreak`: `diff -`, `Index: `, `--- name` or a `---` line of its own.
+    static func isPatchBreak(_ line: ArraySlice<UInt8>) -> Bool {
+        if Bytes.hasPrefix(line, "diff -") || Bytes.hasPrefix(line, "Index: ") { return true }
+        guard line.count >= 4, Bytes.hasPrefix(line, "---") else { return false }
+        let fourth = line[line.startIndex + 3]
+        if fourth == Bytes.space, line.count > 4, !Bytes.isGitSpace(line[line.startIndex + 4]) { return true }
+        for byte in line.dropFirst(3) {
+            if byte == Bytes.newline { return true }
+            if !Bytes.isGitSpace(byte) { return false }
+        }
+        return false
+    }
+
+    /// The line without its trailing whitespace and line ending.
+    static func trimmed(_ line: ArraySlice<UInt8>) -> [UInt8] {
+        var end = line.endIndex
+        while end > line.startIndex, Bytes.isGitSpace(line[end - 1]) { end -= 1 }
+        return Array(line[line.startIndex..<end])
+    }
+
+    /// mailinfo's `cleanup_subject`: drops leading `Re:`, `:`, blanks and `[…]` tags.
+    static func cleanSubject(_ subject: String) -> String {
+        var text = Substring(subject)
+        while let first = text.first {
+            if text.lowercased().hasPrefix("re:") {
+                text = text.dropFirst(3)
+            } else if first == " " || first == "\t" || first == ":" {
+                text = text.dropFirst()
+            } else if first == "[", let close = text.firstIndex(of: "]") {
+                text = text[text.index(after: close)...]
+            } else {
+                break
+            }
+        }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+
+    /// `"Doe, Jane" <jane@example.org>` → `Doe, Jane <jane@example.org>`.
+    static func author(_ from: String) -> String {
+        var text = from
+        if text.hasPrefix("\""), let close = text.dropFirst().firstIndex(of: "\"") {
+            text = String(text[text.index(after: text.startIndex)..<close]) + String(text[text.index(after: close)...])
+        }
+        return text
+    }
+
+    /// RFC 2047 encoded words (`=?UTF-8?q?J=C3=B6rg?=`, `=?utf-8?b?…?=`); whitespace between two
+    /// encoded words is dropped. UTF-8 and ISO-8859-1 are understood; others are kept as bytes.
+    static func decodeWords(_ value: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var index = 0
+        var pendingSpace: [UInt8] = []
+        var lastWasEncoded = false
+        while index < value.count {
+            if value[index] == UInt8(ascii: "="), index + 1 < value.count, value[index + 1] == UInt8(ascii: "?"),
+                let (decoded, end) = encodedWord(value, at: index)
+            {
+                if !lastWasEncoded { out += pendingSpace }
+                pendingSpace = []
+                out += decoded
+                index = end
+                lastWasEncoded = true
+                continue
+            }
+            if value[index] == Bytes.space || value[index] == Bytes.tab {
+                pendingSpace.append(value[index])
+            } else {
+                out += pendingSpace
+                pendingSpace = []
+                out.append(value[index])
+                lastWasEncoded = false
+            }
+            index += 1
+        }
+        out += pendingSpace
+        return Bytes.text(out)
+    }
+
+    private static func encodedWord(_ value: [UInt8], at start: Int) -> ([UInt8], Int)? {
+        var index = start + 2
+        guard let charsetEnd = value[index...].firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        let charset = Bytes.text(value[index..<charsetEnd]).lowercased()
+        index = charsetEnd + 1
+        guard index + 1 < value.count, value[index + 1] == UInt8(ascii: "?") else { return nil }
+        let method = value[index] | 0x20
+        index += 2
+        var end = index
+        while end + 1 < value.count, !(value[end] == UInt8(ascii: "?") && value[end + 1] == UInt8(ascii: "=")) { end += 1 }
+        guard end + 1 < value.count else { return nil }
+        let text = Array(value[index..<end])
+        var decoded: [UInt8]
+        switch method {
+        case UInt8(ascii: "q"):
+            decoded = decodeQuotedPrintable(text.map { $0 == UInt8(ascii: "_") ? Bytes.space : $0 })
+        case UInt8(ascii: "b"):
+            decoded = decodeBase64(text)
+        default:
+            return nil
+        }
+        if charset == "iso-8859-1" || charset == "latin1" || charset == "iso-8859-15" {
+            decoded = Array(String(String.UnicodeScalarView(decoded.map { Unicode.Scalar($0) })).utf8)
+        }
+        return (decoded, end + 2)
+    }
+
+    static func decodeQuotedPrintable(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "=") {
+                if index + 1 < input.count, input[index + 1] == Bytes.newline {
+                    index += 2
+                    continue
+                }
+                if index + 2 < input.count, input[index + 1] == UInt8(ascii: "\r"), input[index + 2] == Bytes.newline {
+                    index += 3
+                    continue
+                }
+                if index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
+                    out.append(high << 4 | low)
+                    index += 3
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        return out
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    static func decodeBase64(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in input {
+            let value: UInt32
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - UInt8(ascii: "a")) + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0")) + 52
+            case UInt8(ascii: "+"): value = 62
+            case UInt8(ascii: "/"): value = 63
+            default: continue
+            }
+            accumulator = accumulator << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((accumulator >> UInt32(bits)) & 0xFF))
+            }
+        }
+        return out
+    }
+}
