@@ -30,10 +30,10 @@ let package = Package(
         .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Series", dependencies: ["Git", "CZlib"]),
         .target(name: "Apply", dependencies: ["Git"]),
-        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series"]),
+        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply"]),
         .executableTarget(
             name: "kseries",
-            dependencies: ["KSeries", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KSeries", "Git", "Apply", "Policy", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),

@@ -1,47 +1,205 @@
 import ArgumentParser
+import Apply
 import Foundation
+import Git
 import KSeries
 import Policy
 
 extension KSeriesCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check that a policy's preconditions hold and its edits resolve on kernel refs.",
-            discussion: "Exits 0 only when the policy resolves on every ref. Nothing is written.")
+            abstract: "Check where a series applies: a policy, a folder of patches or an mbox, on many kernel refs.",
+            discussion: """
+                For each ref and each patch: applies cleanly, applies with an offset, or fails (which \
+                file and hunk, and the nearest place it almost matched). For a policy, also whether its \
+                preconditions hold and its edits still resolve there, and its last generated series \
+                (<out>/<policy>/v<N>/) is applied as text. The tree's own scripts/checkpatch.pl runs on \
+                the patches. Refs may be globs over tags and branches (v6.*). Exits 0 only when \
+                everything applies and checkpatch finds no error. Nothing is written.
+                """)
 
-        @Argument(help: "The policy: a name under Templates/ or a folder path.")
-        var policy: String
+        @Argument(help: "A policy name or folder, a folder of .patch files, an mbox or a patch file.")
+        var target: String
 
         @OptionGroup var tree: TreeOptions
 
-        @Option(help: "Comma-separated kernel refs to check (default: the policy's base).")
+        @Option(help: "Comma-separated kernel refs or globs (default: the policy's base, else HEAD).")
         var onto: String?
 
+        @Option(name: .customShort("o"), help: "Where generated series live, for a policy target.")
+        var output: String = "patches"
+
+        @Flag(help: "Print JSON for CI systems instead of a table.")
+        var json = false
+
+        @Flag(help: "Do not run checkpatch.pl.")
+        var noCheckpatch = false
+
         func run() throws {
-            let template: PolicyTemplate
-            let results: [PolicyCheck.RefResult]
+            let repository: Repository
+            let checkTarget: SeriesCheck.Target
+            let patchFiles: [String]
+            var defaultRef = "HEAD"
             do {
-                template = try PolicyCatalog.standard(explicit: tree.templates).policy(named: policy)
-                let refs = onto.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [template.base]
-                results = try PolicyCheck().check(template, treePath: tree.treePath, refs: refs.filter { !$0.isEmpty })
+                repository = try Repository(at: tree.treePath)
+                let catalog = PolicyCatalog.standard(explicit: tree.templates)
+                if Self.looksLikePatchText(target) {
+                    checkTarget = .patches(try SeriesCheck.readPatches(at: target), source: target)
+                    patchFiles = Self.patchFiles(at: target)
+                } else {
+                    let policy = try catalog.policy(named: target)
+                    defaultRef = policy.base
+                    let generated = SeriesCheck.latestGeneratedSeries(policy: policy.name, outputDirectory: output)
+                    checkTarget = .policy(policy, patches: try generated.map { (path) throws(PatchParseError) in try SeriesCheck.readPatches(at: path) }, patchesSource: generated)
+                    patchFiles = generated.map(Self.patchFiles) ?? []
+                }
             } catch {
                 throw fail(error)
             }
-            let width = results.map(\.ref.count).max() ?? 0
-            for result in results {
-                let name = result.ref.padding(toLength: width, withPad: " ", startingAt: 0)
-                switch result.verdict {
-                case .resolves(let patches):
-                    print("\(name)  ok: preconditions hold, \(patches) patches resolve")
-                case .preconditionsUnmet(let unmet):
-                    print("\(name)  precondition unmet")
-                    for item in unmet { print("  \(template.sourcePath):\(item.precondition.line): \(item)") }
-                case .fails(let error):
-                    print("\(name)  fails")
-                    print("  \(error)")
+            let refs: [String]
+            do {
+                let given = onto.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? [defaultRef]
+                refs = try SeriesCheck(repository: repository).expand(refs: given)
+            } catch {
+                throw fail(error)
+            }
+            let showProgress = isatty(STDERR_FILENO) == 1 && refs.count > 1
+            let reports = SeriesCheck(repository: repository).check(checkTarget, refs: refs) { index, ref in
+                if showProgress {
+                    FileHandle.standardError.write(Data("\r\u{1B}[Kchecking \(ref) (\(index + 1)/\(refs.count))".utf8))
                 }
             }
-            if !results.allSatisfy(\.verdict.isSuccess) { throw ExitCode.failure }
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+
+            var checkpatch: [CheckpatchRunner.Report] = []
+            var checkpatchNote: String?
+            if !noCheckpatch, !patchFiles.isEmpty, let commit = reports.first(where: { $0.commit != nil })?.commit {
+                do {
+                    let touched = Self.touchedPaths(checkTarget)
+                    checkpatch = try CheckpatchRunner(repository: repository, commit: commit, ref: refs[0])
+                        .run(patchFiles: patchFiles, touchedPaths: touched)
+                } catch {
+                    checkpatchNote = "\(error)"
+                }
+            }
+
+            if json {
+                print(CheckOutput.json(target: target, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote))
+            } else {
+                print(CheckOutput.table(reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote), terminator: "")
+            }
+            let success = reports.allSatisfy(\.isSuccess) && checkpatch.allSatisfy { $0.errors == 0 }
+            if !success { throw ExitCode.failure }
         }
+
+        /// A path that exists and is not a policy folder is patch text.
+        static func looksLikePatchText(_ target: String) -> Bool {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else { return false }
+            if !isDirectory.boolValue { return true }
+            return !FileManager.default.fileExists(atPath: (target as NSString).appendingPathComponent("policy.yaml"))
+        }
+
+        /// The mail files to give checkpatch: the folder's patches, or the file itself.
+        static func patchFiles(at path: String) -> [String] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
+            guard isDirectory.boolValue else { return [path] }
+            return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .filter { $0.hasSuffix(".patch") && !$0.hasSuffix("cover-letter.patch") }.sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+        }
+
+        static func touchedPaths(_ target: SeriesCheck.Target) -> [String] {
+            let commits: [PatchCommit]
+            switch target {
+            case .policy(_, let patches, _): commits = patches ?? []
+            case .patches(let patches, _): commits = patches
+            }
+            return Array(Set(commits.flatMap { $0.files.compactMap { $0.newPath ?? $0.oldPath } })).sorted()
+        }
+    }
+}
+
+/// Renders `kseries check` results for people (a table, coloured unless NO_COLOR) and machines (JSON).
+enum CheckOutput {
+    static var useColour: Bool {
+        ProcessInfo.processInfo.environment["NO_COLOR"].map { $0.isEmpty } ?? true && isatty(STDOUT_FILENO) == 1
+    }
+
+    static func paint(_ text: String, _ code: String) -> String {
+        useColour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    static func table(reports: [SeriesCheck.RefReport], checkpatch: [CheckpatchRunner.Report], checkpatchNote: String?) -> String {
+        let width = max(3, reports.map(\.ref.count).max() ?? 0)
+        var out = ""
+        func line(_ ref: String, _ what: String) {
+            out += ref.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + what + "\n"
+        }
+        for report in reports {
+            var first = true
+            func row(_ what: String) {
+                line(first ? report.ref : "", what)
+                first = false
+            }
+            if let error = report.error {
+                row(paint("error: \(error)", "31"))
+                continue
+            }
+            for unmet in report.unmetPreconditions { row(paint(unmet, "31")) }
+            if report.templateChecked {
+                row(report.templateProblem.map { paint("template does not resolve: \($0)", "31") } ?? paint("template resolves", "32"))
+            }
+            let total = report.patches.count
+            for patch in report.patches {
+                let label = "\(patch.number)/\(total) \(patch.subject)"
+                switch patch.verdict {
+                case .clean: row("\(paint("applies", "32"))           \(label)")
+                case .offset(let lines): row("\(paint("applies", "33")) (±\(lines))\(String(repeating: " ", count: max(0, 6 - "\(lines)".count))) \(label)")
+                case .fails(let why): row("\(paint("FAILS", "31"))             \(label)\n" + String(repeating: " ", count: width + 4) + why)
+                case .notAttempted: row("not attempted     \(label)")
+                }
+            }
+            if report.patches.isEmpty && !report.templateChecked && report.unmetPreconditions.isEmpty { row("nothing to apply") }
+        }
+        if let checkpatchNote { out += checkpatchNote + "\n" }
+        for report in checkpatch {
+            let name = (report.patchFile as NSString).lastPathComponent
+            let summary = "checkpatch: \(report.errors) errors, \(report.warnings) warnings, \(report.checks) checks  \(name)"
+            out += (report.errors > 0 ? paint(summary, "31") : report.warnings > 0 ? paint(summary, "33") : summary) + "\n"
+            for finding in report.findings { out += "  \(finding)\n" }
+        }
+        return out
+    }
+
+    static func json(target: String, reports: [SeriesCheck.RefReport], checkpatch: [CheckpatchRunner.Report], checkpatchNote: String?) -> String {
+        let refs: [[String: Any]] = reports.map { report in
+            var entry: [String: Any] = ["ref": report.ref, "ok": report.isSuccess]
+            if let commit = report.commit { entry["commit"] = commit.hex }
+            if let error = report.error { entry["error"] = error }
+            entry["preconditionsUnmet"] = report.unmetPreconditions
+            if report.templateChecked { entry["templateResolves"] = report.templateProblem == nil }
+            if let problem = report.templateProblem { entry["templateProblem"] = problem }
+            entry["patches"] = report.patches.map { patch -> [String: Any] in
+                var item: [String: Any] = ["number": patch.number, "subject": patch.subject]
+                switch patch.verdict {
+                case .clean: item["verdict"] = "clean"
+                case .offset(let lines): item["verdict"] = "offset"; item["offset"] = lines
+                case .fails(let why): item["verdict"] = "fails"; item["reason"] = why
+                case .notAttempted: item["verdict"] = "not-attempted"
+                }
+                return item
+            }
+            return entry
+        }
+        var root: [String: Any] = [
+            "target": target, "refs": refs,
+            "ok": reports.allSatisfy(\.isSuccess) && checkpatch.allSatisfy { $0.errors == 0 },
+            "checkpatch": checkpatch.map { ["file": $0.patchFile, "errors": $0.errors, "warnings": $0.warnings, "checks": $0.checks, "findings": $0.findings] as [String: Any] },
+        ]
+        if let checkpatchNote { root["checkpatchNote"] = checkpatchNote }
+        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -23,28 +23,26 @@ struct PreconditionTests {
         }
     }
 
+    func check(_ refs: [String]) throws -> [SeriesCheck.RefReport] {
+        SeriesCheck(repository: try Repository(at: clone.path)).check(.policy(policy, patches: nil, patchesSource: nil), refs: refs)
+    }
+
     @Test("the run-loop policy holds on both Debian trees")
     func holdsOnDebianTrees() throws {
-        let results = try PolicyCheck().check(policy, treePath: clone.path, refs: ["v6.12-deb", "v6.1-deb"])
-        #expect(results.map(\.verdict.isSuccess) == [true, true])
+        let reports = try check(["v6.12-deb", "v6.1-deb"])
+        #expect(reports.map(\.isSuccess) == [true, true])
+        #expect(reports.allSatisfy { $0.templateChecked && $0.templateProblem == nil })
     }
 
     @Test("check reports the missing member on the ref without it, and still checks the others")
     func checkReportsUnmet() throws {
-        let results = try PolicyCheck().check(policy, treePath: clone.path, refs: ["v6.1-no-wants-to-run", "no-such-ref", "v6.12-deb"])
-        guard case .preconditionsUnmet(let unmet) = results[0].verdict else {
-            Issue.record("expected an unmet precondition, got \(results[0].verdict)")
-            return
-        }
-        #expect(unmet.count == 1)
-        #expect(unmet.first?.description.hasPrefix(
+        let reports = try check(["v6.1-no-wants-to-run", "no-such-ref", "v6.12-deb"])
+        #expect(reports[0].unmetPreconditions.count == 1)
+        #expect(reports[0].unmetPreconditions.first?.hasPrefix(
             "precondition unmet: member wants_to_run in struct kvm_vcpu (include/linux/kvm_host.h) is missing: struct kvm_vcpu at line") == true)
-        guard case .fails(let error) = results[1].verdict else {
-            Issue.record("expected the unknown ref to fail")
-            return
-        }
-        #expect(error.description.contains("'no-such-ref' is not a known revision"))
-        #expect(results[2].verdict.isSuccess)
+        #expect(reports[0].templateChecked == false, "no edit runs when a precondition is unmet")
+        #expect(reports[1].error?.contains("'no-such-ref' is not a known revision") == true)
+        #expect(reports[2].isSuccess)
     }
 
     @Test("generate stops before any edit with the precondition error naming the ref, and writes nothing")
@@ -67,10 +65,10 @@ struct PreconditionTests {
     func checkCommand() throws {
         let run = try KSeriesBinary.run(
             ["check", "rcu-kvm-run-loop", "--tree", clone.path, "--templates", ProjectLayout.templates,
-             "--onto", "v6.12-deb,v6.1-no-wants-to-run"],
+             "--onto", "v6.12-deb,v6.1-no-wants-to-run", "-o", clone.scratch.path + "/no-patches-here"],
             in: clone.scratch.path, environment: clone.environment)
         #expect(run.status == 1)
-        #expect(run.stdoutText.contains("v6.12-deb             ok: preconditions hold, 3 patches resolve\n"))
-        #expect(run.stdoutText.contains("v6.1-no-wants-to-run  precondition unmet\n"))
+        #expect(run.stdoutText.contains("v6.12-deb             template resolves\n"), "\(run.stdoutText)")
+        #expect(run.stdoutText.contains("v6.1-no-wants-to-run  precondition unmet: member wants_to_run in struct kvm_vcpu"), "\(run.stdoutText)")
     }
 }

@@ -1,0 +1,175 @@
+import Apply
+import Foundation
+import Git
+import Policy
+
+/// `kseries check`: does a series apply, and where does it break, on each of many kernel
+/// refs? Reads only the blobs the patches touch, in memory; writes nothing.
+public struct SeriesCheck {
+    /// What is checked: a policy (preconditions, template resolution, and its last generated
+    /// series if there is one) or patch text (a folder of `.patch` files, an mbox, a patch).
+    public enum Target {
+        case policy(PolicyTemplate, patches: [PatchCommit]?, patchesSource: String?)
+        case patches([PatchCommit], source: String)
+    }
+
+    /// The verdict on one patch at one ref.
+    public enum PatchVerdict: Sendable, Equatable {
+        case clean
+        /// Applies, some hunks moved; the largest move in lines.
+        case offset(Int)
+        /// Does not apply: which file, which hunk, and what almost matched.
+        case fails(String)
+        /// An earlier patch failed.
+        case notAttempted
+    }
+
+    public struct PatchResult: Sendable {
+        public var number: Int
+        public var subject: String
+        public var verdict: PatchVerdict
+    }
+
+    /// Everything known about one ref.
+    public struct RefReport: Sendable {
+        public var ref: String
+        /// nil when the ref does not resolve.
+        public var commit: ObjectID?
+        /// An unknown ref or an unreadable tree.
+        public var error: String?
+        /// Unmet preconditions (policy targets only).
+        public var unmetPreconditions: [String]
+        /// For a policy: nil when every edit resolves, else why not. nil for patch targets.
+        public var templateProblem: String?
+        /// Whether the template was tried (policy targets whose preconditions hold).
+        public var templateChecked: Bool
+        public var patches: [PatchResult]
+
+        /// True when everything asked about this ref is fine.
+        public var isSuccess: Bool {
+            error == nil && unmetPreconditions.isEmpty && templateProblem == nil
+                && patches.allSatisfy { if case .clean = $0.verdict { true } else if case .offset = $0.verdict { true } else { false } }
+        }
+    }
+
+    public let repository: Repository
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// Expands `v6.*`-style globs against tags and branches; other names are kept as given.
+    public func expand(refs: [String]) throws(GitError) -> [String] {
+        var expanded: [String] = []
+        for ref in refs {
+            guard ref.contains("*") || ref.contains("?") || ref.contains("[") else {
+                expanded.append(ref)
+                continue
+            }
+            let tags = try repository.referenceNames(matching: "refs/tags/\(ref)").map { String($0.dropFirst("refs/tags/".count)) }
+            let branches = try repository.referenceNames(matching: "refs/heads/\(ref)").map { String($0.dropFirst("refs/heads/".count)) }
+            expanded += (tags + branches).sorted(by: Self.versionOrder)
+        }
+        var seen = Set<String>()
+        return expanded.filter { seen.insert($0).inserted }
+    }
+
+    /// Checks `target` on every ref, calling `progress` before each (for a progress line).
+    public func check(_ target: Target, refs: [String], progress: (Int, String) -> Void = { _, _ in }) -> [RefReport] {
+        refs.enumerated().map { index, ref in
+            progress(index, ref)
+            return report(target, ref: ref)
+        }
+    }
+
+    private func report(_ target: Target, ref: String) -> RefReport {
+        var report = RefReport(ref: ref, commit: nil, error: nil, unmetPreconditions: [], templateProblem: nil, templateChecked: false, patches: [])
+        let commit: ObjectID
+        do {
+            commit = try repository.commitID(forRevision: ref)
+        } catch {
+            report.error = error.message
+            return report
+        }
+        report.commit = commit
+        var patchText: [PatchCommit]?
+        switch target {
+        case .policy(let policy, let patches, _):
+            patchText = patches
+            do {
+                report.unmetPreconditions = try PreconditionChecker(repository: repository).unmet(policy, at: commit).map(\.description)
+            } catch {
+                report.error = error.description
+                return report
+            }
+            if report.unmetPreconditions.isEmpty {
+                report.templateChecked = true
+                do {
+                    _ = try SeriesBuilder(repository: repository).edit(policy: policy, base: commit, ref: ref)
+                } catch {
+                    report.templateProblem = error.description
+                }
+            }
+        case .patches(let patches, _):
+            patchText = patches
+        }
+        if let patchText {
+            do {
+                let outcome = try TreeApplier(repository: repository).apply(patchText, onto: commit)
+                report.patches = outcome.patches.map { patch in
+                    PatchResult(number: patch.number, subject: patch.subject ?? "(no subject)", verdict: Self.verdict(patch))
+                }
+            } catch {
+                report.error = error.description
+            }
+        }
+        return report
+    }
+
+    static func verdict(_ patch: TreeApplier.PatchOutcome) -> PatchVerdict {
+        switch patch.verdict {
+        case .notAttempted:
+            return .notAttempted
+        case .failed:
+            let failures = patch.files.compactMap { file -> String? in
+                if case .failed(let failure) = file.verdict { return "\(file.path): \(failure)" }
+                return nil
+            }
+            return .fails(failures.joined(separator: "; "))
+        case .applied:
+            let largest = patch.files.flatMap(\.placements).map { abs($0.offset) }.max() ?? 0
+            return largest == 0 ? .clean : .offset(largest)
+        }
+    }
+
+    /// Orders `v6.9` before `v6.10`: numeric runs compare as numbers.
+    static func versionOrder(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.compare(rhs, options: .numeric) == .orderedAscending
+    }
+
+    /// Reads patch text: a folder of `*.patch` files (cover letters skipped), an mbox or a patch.
+    public static func readPatches(at path: String) throws(PatchParseError) -> [PatchCommit] {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .filter { $0.hasSuffix(".patch") && !$0.hasSuffix("cover-letter.patch") }.sorted()
+            var commits: [PatchCommit] = []
+            for name in names {
+                commits += try PatchParser.parse(contentsOf: (path as NSString).appendingPathComponent(name))
+            }
+            if commits.isEmpty {
+                throw PatchParseError(.notAPatch, at: PatchLocation(file: path, line: 0))
+            }
+            return commits
+        }
+        return try PatchParser.parse(contentsOf: path)
+    }
+
+    /// The newest `v<N>` folder of a policy's generated series under `outputDirectory`.
+    public static func latestGeneratedSeries(policy: String, outputDirectory: String) -> String? {
+        let folder = (outputDirectory as NSString).appendingPathComponent(policy)
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .compactMap { name -> Int? in name.hasPrefix("v") ? Int(name.dropFirst()) : nil }
+        return versions.max().map { (folder as NSString).appendingPathComponent("v\($0)") }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Git
+import KSeries
+import Policy
+import Testing
+import TestSupport
+
+/// `kseries check` on the real trees: the shipped series, as text and as a policy.
+@Suite("check a series against many kernels")
+struct SeriesCheckTests {
+    let clone: KernelScratchClone
+    let shipped = "\(ProjectLayout.root)/patches/rcu-kvm-run-loop/v1"
+
+    init() throws {
+        clone = try KernelScratchClone()
+    }
+
+    func kseries(_ arguments: [String]) throws -> ProcessOutput {
+        var environment = clone.environment
+        environment["NO_COLOR"] = "1"
+        return try KSeriesBinary.run(arguments + ["--tree", clone.path, "--templates", ProjectLayout.templates],
+                                     in: clone.scratch.path, environment: environment)
+    }
+
+    @Test("the shipped patches apply cleanly on v6.12-deb; on v6.1-deb the first fails and the rest are not attempted")
+    func shippedPatchesAsText() throws {
+        let reports = SeriesCheck(repository: try Repository(at: clone.path))
+            .check(.patches(try SeriesCheck.readPatches(at: shipped), source: shipped), refs: ["v6.12-deb", "v6.1-deb"])
+        #expect(reports[0].patches.map(\.verdict) == [.clean, .clean, .clean])
+        #expect(reports[0].isSuccess)
+        guard case .fails(let why) = reports[1].patches[0].verdict else {
+            Issue.record("patch 1 should fail on v6.1-deb: \(reports[1].patches)")
+            return
+        }
+        #expect(why.contains("include/linux/context_tracking.h"))
+        #expect(reports[1].patches.dropFirst().map(\.verdict) == [.notAttempted, .notAttempted])
+    }
+
+    @Test("the policy still resolves on v6.1-deb where its 6.12 patch text does not apply")
+    func policyResolvesWhereTextFails() throws {
+        let output = try ScratchDirectory("kseries-generated")
+        try FileManager.default.createDirectory(atPath: "\(output.path)/rcu-kvm-run-loop", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: shipped, toPath: "\(output.path)/rcu-kvm-run-loop/v1")
+        let run = try kseries(["check", "rcu-kvm-run-loop", "--onto", "v6.12-deb,v6.1-deb", "-o", output.path, "--json"])
+        #expect(run.status == 1)
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout)) as? [String: Any]
+        let refs = json?["refs"] as? [[String: Any]] ?? []
+        #expect(refs.map { $0["ref"] as? String } == ["v6.12-deb", "v6.1-deb"])
+        #expect(refs.map { $0["templateResolves"] as? Bool } == [true, true])
+        #expect(refs.map { $0["ok"] as? Bool } == [true, false])
+        let verdicts = (refs.last?["patches"] as? [[String: Any]] ?? []).map { $0["verdict"] as? String }
+        #expect(verdicts == ["fails", "not-attempted", "not-attempted"])
+        let checkpatch = json?["checkpatch"] as? [[String: Any]] ?? []
+        #expect(checkpatch.count == 3)
+        #expect(checkpatch.allSatisfy { $0["errors"] as? Int == 0 && $0["warnings"] as? Int == 0 }, "checkpatch: \(checkpatch)")
+    }
+
+    @Test("a table on a terminal, one row per patch; globs expand to matching tags")
+    func tableAndGlobs() throws {
+        let run = try kseries(["check", shipped, "--onto", "v6.1*"])
+        #expect(run.status == 1)
+        #expect(run.stdoutText.hasPrefix("v6.1-deb   FAILS"), "\(run.stdoutText)")
+        #expect(run.stdoutText.contains("\nv6.12-deb  applies           1/3 context_tracking: Add helpers"), "\(run.stdoutText)")
+        #expect(run.stdoutText.contains("checkpatch: 0 errors, 0 warnings, 0 checks  0001-context_tracking"))
+    }
+
+    @Test("an unknown ref among several is reported and the others still checked")
+    func unknownRefAmongOthers() throws {
+        let run = try kseries(["check", shipped, "--onto", "v6.12-deb,v9.9-nope", "--no-checkpatch"])
+        #expect(run.status == 1)
+        #expect(run.stdoutText.contains("v9.9-nope  error: 'v9.9-nope' is not a known revision"), "\(run.stdoutText)")
+        #expect(run.stdoutText.contains("v6.12-deb  applies"))
+    }
+
+    @Test(
+        "bad patch input is refused with the file and line",
+        arguments: [
+            ("not-a-patch.txt", "hello, this is not a patch\n", "not-a-patch.txt"),
+            ("truncated.patch", "diff --git a/kernel/rcu/tree.c b/kernel/rcu/tree.c\n--- a/kernel/rcu/tree.c\n+++ b/kernel/rcu/tree.c\n@@ -1,3 +1,4 @@\n line\n+new\n", "truncated.patch:7: truncated hunk \"@@ -1,3 +1,4 @@\" (line 4)"),
+            ("outside.patch", "diff --git a/../etc/passwd b/../etc/passwd\n--- a/../etc/passwd\n+++ b/../etc/passwd\n@@ -1 +1 @@\n-a\n+b\n", "outside.patch:1"),
+        ])
+    func badInput(name: String, contents: String, expected: String) throws {
+        try clone.scratch.write(name, contents)
+        let run = try kseries(["check", "\(clone.scratch.path)/\(name)", "--onto", "v6.12-deb"])
+        #expect(run.status != 0)
+        #expect(run.stderrText.hasPrefix("kseries: error: "), "\(run.stderrText)")
+        #expect(run.stderrText.contains(expected), "\(run.stderrText)")
+    }
+
+    @Test("an mbox holding only a cover letter is refused")
+    func coverLetterOnly() throws {
+        let cover = try String(contentsOfFile: "\(shipped)/0000-cover-letter.patch", encoding: .utf8)
+        try clone.scratch.write("cover.mbox", cover)
+        let run = try kseries(["check", "\(clone.scratch.path)/cover.mbox", "--onto", "v6.12-deb"])
+        #expect(run.status != 0)
+        #expect(run.stderrText.contains("cover"), "\(run.stderrText)")
+    }
+}
