@@ -30,10 +30,11 @@ let package = Package(
         .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Series", dependencies: ["Git", "CZlib"]),
         .target(name: "Apply", dependencies: ["Git"]),
+        .target(name: "Maintainers", dependencies: ["Git"]),
         .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply"]),
         .executableTarget(
             name: "kseries",
-            dependencies: ["KSeries", "Git", "Apply", "Policy", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KSeries", "Git", "Apply", "Policy", "Maintainers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"]),
         .testTarget(name: "SeriesTests", dependencies: ["Series", "Git"]),
         .testTarget(name: "ApplyTests", dependencies: ["Apply", "Git", "TestSupport"]),
+        .testTarget(name: "MaintainersTests", dependencies: ["Maintainers", "Git", "TestSupport"]),
         .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
