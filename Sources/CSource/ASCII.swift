@@ -44,4 +44,17 @@ enum ASCII {
     static func isIdentifierContinue(_ byte: UInt8) -> Bool {
         isIdentifierStart(byte) || isDigit(byte)
     }
+
+    /// Class bits of `classes`.
+    static let blankClass: UInt8 = 1
+    static let identifierStartClass: UInt8 = 2
+    static let identifierContinueClass: UInt8 = 2 | 4
+
+    /// For every byte, its class bits: `blankClass`, `identifierStartClass`, and 4 for digits;
+    /// a table look-up is much cheaper than the predicates in debug builds.
+    static let classes: [UInt8] = (0...255).map { value in
+        let byte = UInt8(value)
+        return (isBlank(byte) ? blankClass : 0) | (isIdentifierStart(byte) ? identifierStartClass : 0)
+            | (isDigit(byte) ? 4 : 0)
+    }
 }

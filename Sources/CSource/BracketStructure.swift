@@ -49,7 +49,8 @@ struct BracketStructure: Sendable {
         var stacks = Stacks()
         var conditionals: [Conditional] = []
 
-        for (index, token) in tokens.enumerated() {
+        for index in 0..<tokens.count {
+            let token = tokens[index]
             if token.inDirective {
                 if token.startsDirective {
                     Self.enterDirective(at: index, in: source, stacks: &stacks, conditionals: &conditionals)
@@ -62,7 +63,7 @@ struct BracketStructure: Sendable {
             partner.append(-1)
             var depth = stacks.braces.count
             var parens = stacks.parens.count
-            if token.kind == .punctuator, token.range.count == 1 {
+            if token.kind == .punctuator, token.range.upperBound - token.range.lowerBound == 1 {
                 switch bytes[token.range.lowerBound] {
                 case UInt8(ascii: "{"):
                     stacks.braces.append(

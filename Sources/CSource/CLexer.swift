@@ -10,7 +10,9 @@ public enum CLexer {
     public static func lex(_ bytes: [UInt8]) -> LexedSource {
         var scanner = Scanner()
         scanner.tokens.reserveCapacity(bytes.count / 5)
-        bytes.withUnsafeBufferPointer { scanner.run($0) }
+        ASCII.classes.withUnsafeBufferPointer { classes in
+            bytes.withUnsafeBufferPointer { scanner.run($0, classes: classes) }
+        }
         return LexedSource(bytes: bytes, tokens: scanner.tokens, comments: scanner.comments)
     }
 
@@ -29,32 +31,43 @@ private struct Scanner {
     var atLineStart = true
     var inDirective = false
 
-    mutating func run(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// `ASCII.classes`, while `run` runs.
+    var classes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+
+    // The loops below compare bytes with literals and look classes up in a table rather than
+    // calling the `ASCII` helpers: the lexer reads tens of megabytes in the oracle test, and in
+    // debug builds every call and every global access costs.
+
+    mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<UInt8>) {
+        self.classes = classes
+        defer { self.classes = UnsafeBufferPointer(start: nil, count: 0) }
+        let count = bytes.count
+        let blank = ASCII.blankClass
         var offset = 0
-        while offset < bytes.count {
+        while offset < count {
             let byte = bytes[offset]
-            if byte == ASCII.newline {
+            if byte == 0x0A {  // \n
                 line += 1
                 offset += 1
                 atLineStart = true
                 inDirective = false
                 continue
             }
-            if ASCII.isBlank(byte) {
+            if classes[Int(byte)] & blank != 0 {
                 offset += 1
                 continue
             }
-            if byte == ASCII.backslash, let next = Self.continuationEnd(bytes, at: offset) {
+            if byte == 0x5C, let next = Self.continuationEnd(bytes, at: offset) {  // \\
                 line += 1
                 offset = next
                 continue
             }
-            if byte == ASCII.slash, offset + 1 < bytes.count {
-                if bytes[offset + 1] == ASCII.star {
+            if byte == 0x2F, offset + 1 < count {  // /
+                if bytes[offset + 1] == 0x2A {  // /*
                     offset = blockComment(bytes, from: offset)
                     continue
                 }
-                if bytes[offset + 1] == ASCII.slash {
+                if bytes[offset + 1] == 0x2F {  // //
                     offset = lineComment(bytes, from: offset)
                     continue
                 }
@@ -72,9 +85,11 @@ private struct Scanner {
         var end: Int
         var startsDirective = false
 
-        if ASCII.isIdentifierStart(byte) {
+        if classes[Int(byte)] & ASCII.identifierStartClass != 0 {
             end = start + 1
-            while end < bytes.count, ASCII.isIdentifierContinue(bytes[end]) { end += 1 }
+            let count = bytes.count
+            let continues = ASCII.identifierContinueClass
+            while end < count, classes[Int(bytes[end])] & continues != 0 { end += 1 }
             if end < bytes.count, Self.isLiteralPrefix(bytes, start..<end),
                 bytes[end] == ASCII.doubleQuote || bytes[end] == ASCII.singleQuote
             {
@@ -112,14 +127,15 @@ private struct Scanner {
     /// Skips a `/* … */` comment (to the end of input if unterminated) and records it.
     private mutating func blockComment(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var offset = start + 2
-        var end = bytes.count
-        while offset < bytes.count {
+        let count = bytes.count
+        var end = count
+        while offset < count {
             let byte = bytes[offset]
-            if byte == ASCII.star, offset + 1 < bytes.count, bytes[offset + 1] == ASCII.slash {
+            if byte == 0x2A, offset + 1 < count, bytes[offset + 1] == 0x2F {  // */
                 end = offset + 2
                 break
             }
-            if byte == ASCII.newline { line += 1 }
+            if byte == 0x0A { line += 1 }
             offset += 1
         }
         comments.append(start..<end)
@@ -129,8 +145,9 @@ private struct Scanner {
     /// Skips a `// …` comment up to (not including) its newline; a backslash-newline continues it.
     private mutating func lineComment(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var offset = start + 2
-        while offset < bytes.count, bytes[offset] != ASCII.newline {
-            if bytes[offset] == ASCII.backslash, let next = Self.continuationEnd(bytes, at: offset) {
+        let count = bytes.count
+        while offset < count, bytes[offset] != 0x0A {
+            if bytes[offset] == 0x5C, let next = Self.continuationEnd(bytes, at: offset) {
                 line += 1
                 offset = next
             } else {

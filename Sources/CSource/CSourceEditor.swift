@@ -34,7 +34,8 @@ public struct CSourceEditor: Sendable {
     /// Works out the change an edit would make, without making it.
     public func plan(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
         let finder = ScopeFinder(CLexer.lex(bytes))
-        let definition = try finder.resolve(edit.scope, occurrence: edit.occurrence, path: path)
+        let definition = try finder.resolve(
+            edit.scope, occurrence: edit.occurrence, condition: edit.condition, path: path)
         let planner = EditPlanner(finder: finder, definition: definition, edit: edit, path: path)
         return try planner.change()
     }

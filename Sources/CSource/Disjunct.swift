@@ -48,7 +48,7 @@ extension EditPlanner {
                 if number == lines.count - 1 { text += Array(" ||".utf8) }
                 text.append(ASCII.newline)
             }
-            return try insertion(afterLine: orLine, text)
+            return try insertion(afterLine: orLine, bytes: text)
         }
         // Otherwise break the line after the operand: `operand ||` newline `expression`.
         let end = tokens[match.upperBound - 1].range.upperBound

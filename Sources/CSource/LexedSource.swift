@@ -19,8 +19,13 @@ public struct LexedSource: Sendable {
         self.comments = comments
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
-        for (offset, byte) in bytes.enumerated() where byte == ASCII.newline {
-            starts.append(offset + 1)
+        bytes.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            var offset = 0
+            while offset < count {
+                if bytes[offset] == 0x0A { starts.append(offset + 1) }  // \n
+                offset += 1
+            }
         }
         // A final newline ends the last line; it does not open an empty one.
         if starts.count > 1, starts[starts.count - 1] == bytes.count {

@@ -3,19 +3,35 @@ public struct SourceEdit: Sendable, Hashable {
     /// What to do inside the scope. Anchors are C text matched on tokens (see `Anchor`);
     /// code blocks are written without base indentation (see `Indentation.block(_:at:)`).
     public enum Action: Sendable, Hashable {
-        /// Insert `code` as new lines after the line on which the anchor's last token ends,
-        /// indented like the anchor's first line.
+        /// Insert `code` as new lines after the statement in which the anchor ends, indented
+        /// like that statement's first line. For an anchor that ends its statement
+        /// (`int cpu = get_cpu();`) that is the anchor's last line; for one inside a statement
+        /// (`context_tracking_guest_exit()` in `if (!context_tracking_guest_exit()) { … }`) it is
+        /// after the whole statement, its block and any `else` included, so that code never
+        /// lands inside a condition or a block by accident. An anchor ending with `{` opens a
+        /// block: the code goes first in it, at the block's indentation. In an initializer or an
+        /// enum body (`.release = kvm_vcpu_release,`) each line is an element: the code goes after
+        /// the anchor's last line. An anchor in a directive
+        /// puts the code after the directive (inside a `.macro` scope: after the anchor's line,
+        /// continuing the macro).
         case insertAfter(anchor: String, code: String)
-        /// Insert `code` as new lines before the line on which the anchor's first token starts,
-        /// indented like that line.
+        /// Insert `code` as new lines before the statement in which the anchor starts (before an
+        /// `if` whose condition holds the anchor, before the first line of a statement spread over
+        /// several), indented like that statement's first line; in an initializer or an enum
+        /// body, before the anchor's first line.
         case insertBefore(anchor: String, code: String)
         /// Replace the bytes from the anchor's first token to its last with `with`. Lines after
         /// the first get the anchor line's indentation, and one final line break is ignored.
-        /// Replacing with nothing an anchor that fills whole lines removes those lines.
+        /// Replacing with nothing an anchor that fills whole lines removes those lines. Inside a
+        /// `.macro` scope, new line breaks get aligned backslashes.
         case replace(anchor: String, with: String)
-        /// Insert `code` after the line of the body's `{`, at the body's indentation.
+        /// Insert `code` at the start of the scope's body, at the body's indentation: after the
+        /// line of the `{`; after a branch's directive; before the first line of the include
+        /// block; after a macro's `#define` line; at the top of the file.
         case insertAtBodyStart(code: String)
-        /// Insert `code` before the line of the body's `}`, at the body's indentation.
+        /// Insert `code` at the end of the scope's body, at the body's indentation: before the
+        /// line of the `}`; before the directive that ends a branch (`#elif`, `#else`, `#endif`);
+        /// after the last line of the include block or of a macro; at the end of the file.
         case insertAtBodyEnd(code: String)
         /// Add `expression` to a `||` chain right after the operand the anchor names,
         /// on its own continuation line aligned with the chain's first operand.
@@ -36,14 +52,27 @@ public struct SourceEdit: Sendable, Hashable {
     /// The scope the edit applies in.
     public var scope: SourceScope
     /// Which definition of the scope (1-based), when the file has several; nil requires exactly one.
+    /// With a `condition`, it counts only the definitions under that condition.
     public var occurrence: Int?
+    /// The preprocessor condition of the definition to edit, when the file has several (a real
+    /// function under `#ifdef CONFIG_X` and a stub under its `#else`): a definition is kept when
+    /// any `#if`/`#ifdef`/`#ifndef`/`#elif`/`#else` branch around it has this condition.
+    ///
+    /// Write the condition as a C preprocessor expression: `CONFIG_X` (also `defined(CONFIG_X)` or
+    /// the directive `#ifdef CONFIG_X`) for `#ifdef CONFIG_X`, `!CONFIG_X` (or `#ifndef CONFIG_X`)
+    /// for `#ifndef CONFIG_X` and for the `#else` of `#ifdef CONFIG_X`, `IS_ENABLED(CONFIG_X)` for
+    /// `#if IS_ENABLED(CONFIG_X)`, `!(A && B)` for the `#else` of `#if A && B`, `!A && !B` for the
+    /// `#else` of `#if A` `#elif B`. Tokens are compared, so spacing does not matter; see
+    /// `ConditionalBlock.Branch.condition` and `ConditionText`. (In YAML, quote a leading `!`.)
+    public var condition: String?
     /// What to do.
     public var action: Action
 
     /// Makes an edit.
-    public init(scope: SourceScope, occurrence: Int? = nil, action: Action) {
+    public init(scope: SourceScope, occurrence: Int? = nil, condition: String? = nil, action: Action) {
         self.scope = scope
         self.occurrence = occurrence
+        self.condition = condition
         self.action = action
     }
 }

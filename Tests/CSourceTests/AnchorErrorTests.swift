@@ -3,15 +3,16 @@ import Testing
 
 @Suite("AnchorError descriptions")
 struct AnchorErrorTests {
-    @Test("a missed anchor names the file, scope, anchor and nearest line on one line")
+    @Test("a missed anchor names the file, scope and anchor, and the nearest line as file:line: text, on one line")
     func missOneLine() {
         let error = AnchorError(
             .anchorNotFound(nearest: [SourceLine(number: 212, text: "int cpu = raw_smp_processor_id();")]),
             path: "virt/kvm/kvm_main.c", scope: .function("vcpu_load"), anchor: "int cpu = get_cpu();")
         #expect(
             error.description
-                == #"virt/kvm/kvm_main.c: function vcpu_load: anchor "int cpu = get_cpu();" matches nothing; nearest: 212: int cpu = raw_smp_processor_id();"#
+                == #"virt/kvm/kvm_main.c: function vcpu_load: anchor "int cpu = get_cpu();" matches nothing; nearest: virt/kvm/kvm_main.c:212: int cpu = raw_smp_processor_id();"#
         )
+        #expect(error.summary == error.description && error.shownCandidates.isEmpty)
     }
 
     @Test("several candidates go on lines of their own; a multi-line anchor is shown on one line")
@@ -21,21 +22,47 @@ struct AnchorErrorTests {
             path: "f.c", scope: .function("f"), occurrence: 2, anchor: "a(2);\n\tb();")
         #expect(
             error.description
-                == "f.c: function f (occurrence 2): anchor \"a(2); b();\" matches nothing; nearest:\n  3: a();\n  9: a(1);"
+                == "f.c: function f (occurrence 2): anchor \"a(2); b();\" matches nothing; nearest:\n  f.c:3: a();\n  f.c:9: a(1);"
         )
+        #expect(error.summary == "f.c: function f (occurrence 2): anchor \"a(2); b();\" matches nothing; nearest:")
     }
 
     @Test("ambiguities and scope errors")
     func others() {
         #expect(
-            AnchorError(.anchorAmbiguous(lines: [8, 9]), path: "f.c", scope: .function("f"), anchor: "x();").description
-                == #"f.c: function f: anchor "x();" matches 2 times, at lines 8, 9; it must match once"#)
+            AnchorError(
+                .anchorAmbiguous(lines: [8, 9]), path: "f.c", scope: .function("f"), anchor: "x();",
+                candidates: [SourceLine(number: 8, text: "x();"), SourceLine(number: 9, text: "x(); y();")]
+            ).description == """
+                f.c: function f: anchor "x();" matches 2 times, at lines 8, 9; it must match once:
+                  f.c:8: x();
+                  f.c:9: x(); y();
+                """)
         #expect(
             AnchorError(
                 .scopeAmbiguous(definitions: [83, 103]), path: "include/linux/context_tracking.h",
                 scope: .function("context_tracking_guest_exit")
             ).description
-                == "include/linux/context_tracking.h: function context_tracking_guest_exit: 2 definitions, at lines 83, 103; choose one with occurrence 1-2"
+                == "include/linux/context_tracking.h: function context_tracking_guest_exit: 2 definitions, at lines 83, 103; choose one with occurrence 1-2 or with a condition"
+        )
+        #expect(
+            AnchorError(
+                .conditionNotMatched(definitions: [83, 103]), path: "c.h", scope: .function("f"), condition: "CONFIG_Y",
+                candidates: [
+                    SourceLine(number: 83, text: "void f(void)  [condition: CONFIG_X]"),
+                    SourceLine(number: 103, text: "void f(void) { }  [condition: !CONFIG_X]"),
+                ]
+            ).description == """
+                c.h: function f (condition CONFIG_Y): no definition is under condition CONFIG_Y; the 2 definitions are at lines 83, 103
+                  c.h:83: void f(void)  [condition: CONFIG_X]
+                  c.h:103: void f(void) { }  [condition: !CONFIG_X]
+                """)
+        #expect(
+            AnchorError(
+                .invalidAnchor(reason: "`$expr` needs a token of the anchor on each side"), path: "f.c",
+                scope: .function("f"), anchor: "$expr;"
+            ).description
+                == "f.c: function f: anchor \"$expr;\" cannot be used: `$expr` needs a token of the anchor on each side"
         )
         #expect(
             AnchorError(

@@ -61,7 +61,10 @@ struct AnchorTests {
     func ambiguous() {
         let expected = AnchorError(
             .anchorAmbiguous(lines: [8, 9]), path: "kvm_main.c", scope: .function("vcpu_load"),
-            anchor: "preempt_enable();")
+            anchor: "preempt_enable();",
+            candidates: [
+                SourceLine(number: 8, text: "preempt_enable();"), SourceLine(number: 9, text: "preempt_enable();"),
+            ])
         #expect(throws: expected) { try locate("preempt_enable();") }
     }
 

@@ -141,15 +141,22 @@ struct EditorTests {
     }
 
     @Test("new lines never split a comment or a backslash-continued line")
-    func splitting() {
+    func splitting() throws {
         let text = "void f(void)\n{\n\ta(); /* starts\n\t * here */\n#define M(x) \\\n\tdo_it(x)\n}\n"
         #expect(
             editError(text, SourceEdit(scope: .function("f"), action: .insertAfter(anchor: "a();", code: "b();")))?.kind
                 == .unsupportedLayout(line: 3, reason: "new lines there would split the comment on lines 3-4"))
+        // An anchor inside a directive puts new lines around the whole directive.
         #expect(
-            editError(text, SourceEdit(scope: .function("f"), action: .insertBefore(anchor: "do_it(x)", code: "b();")))?
-                .kind
-                == .unsupportedLayout(line: 6, reason: "line 5 ends with a backslash and continues on the next line"))
+            try edited(text, SourceEdit(scope: .function("f"), action: .insertBefore(anchor: "do_it(x)", code: "b();")))
+                == "void f(void)\n{\n\ta(); /* starts\n\t * here */\nb();\n#define M(x) \\\n\tdo_it(x)\n}\n")
+        #expect(
+            try edited(text, SourceEdit(scope: .function("f"), action: .insertAfter(anchor: "M(x)", code: "b();")))
+                == "void f(void)\n{\n\ta(); /* starts\n\t * here */\n#define M(x) \\\n\tdo_it(x)\nb();\n}\n")
+        // Inside the macro's own scope, new lines continue the macro, the backslash aligned.
+        #expect(
+            try edited(text, SourceEdit(scope: .macro("M"), action: .insertBefore(anchor: "do_it(x)", code: "b();")))
+                == "void f(void)\n{\n\ta(); /* starts\n\t * here */\n#define M(x) \\\n\tb(); \\\n\tdo_it(x)\n}\n")
     }
 
     @Test("file scope: edits anywhere, body start and end are the file's ends, a missing final newline is added")

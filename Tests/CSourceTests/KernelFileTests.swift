@@ -148,30 +148,63 @@ struct KernelFileTests {
     }
 
     @Test(
-        "context_tracking.h: context_tracking_guest_exit has a real definition and a stub",
+        "context_tracking.h: context_tracking_guest_exit has a real definition and a stub, chosen by occurrence or condition",
         arguments: [
-            ("v6.12-deb", 103, "return false ;"), ("v6.1-deb", 101, ""),
+            ("v6.12-deb", 103, "return false ;", "bool"), ("v6.1-deb", 101, "", "void"),
         ])
-    func guestExitAlternatives(ref: String, stubLine: Int, stubBody: String) throws {
+    func guestExitAlternatives(ref: String, stubLine: Int, stubBody: String, type: String) throws {
         let path = "include/linux/context_tracking.h"
         let bytes = try KernelTree.file(path, at: ref)
         let scope = SourceScope.function("context_tracking_guest_exit")
         let lexed = CLexer.lex(bytes)
         let finder = ScopeFinder(lexed)
-        let ambiguity = AnchorError(.scopeAmbiguous(definitions: [83, stubLine]), path: path, scope: scope)
+        let stubText = lexed.trimmedText(ofLine: stubLine)
+        let ambiguity = AnchorError(
+            .scopeAmbiguous(definitions: [83, stubLine]), path: path, scope: scope,
+            candidates: [
+                SourceLine(
+                    number: 83,
+                    text:
+                        "static __always_inline \(type) context_tracking_guest_exit(void)  [condition: CONFIG_CONTEXT_TRACKING_USER]"
+                ),
+                SourceLine(number: stubLine, text: "\(stubText)  [condition: !CONFIG_CONTEXT_TRACKING_USER]"),
+            ])
         #expect(throws: ambiguity) { try finder.resolve(scope, path: path) }
         #expect(
-            ambiguity.description
-                == "\(path): function context_tracking_guest_exit: 2 definitions, at lines 83, \(stubLine); choose one with occurrence 1-2"
-        )
+            ambiguity.description == """
+                \(path): function context_tracking_guest_exit: 2 definitions, at lines 83, \(stubLine); choose one with occurrence 1-2 or with a condition
+                  \(path):83: static __always_inline \(type) context_tracking_guest_exit(void)  [condition: CONFIG_CONTEXT_TRACKING_USER]
+                  \(path):\(stubLine): \(stubText)  [condition: !CONFIG_CONTEXT_TRACKING_USER]
+                """)
 
         let stub = try finder.resolve(scope, occurrence: 2, path: path)
         #expect(stub.line == stubLine)
         #expect(stub.bodyTokens.map { lexed.text(of: lexed.tokens[$0]) }.joined(separator: " ") == stubBody)
+        for condition in [
+            "!CONFIG_CONTEXT_TRACKING_USER", "#ifndef CONFIG_CONTEXT_TRACKING_USER",
+            "!defined(CONFIG_CONTEXT_TRACKING_USER)",
+        ] {
+            #expect(try finder.resolve(scope, condition: condition, path: path).line == stubLine)
+        }
+        for condition in [
+            "CONFIG_CONTEXT_TRACKING_USER", "#ifdef CONFIG_CONTEXT_TRACKING_USER",
+            "defined CONFIG_CONTEXT_TRACKING_USER",
+        ] {
+            #expect(try finder.resolve(scope, condition: condition, path: path).line == 83)
+        }
+        // The include guard encloses both: still ambiguous.
+        #expect(throws: AnchorError.self) {
+            try finder.resolve(scope, condition: "!_LINUX_CONTEXT_TRACKING_H", path: path)
+        }
+        #expect(
+            try finder.resolve(scope, occurrence: 2, condition: "!_LINUX_CONTEXT_TRACKING_H", path: path).line
+                == stubLine)
 
         var editor = CSourceEditor(bytes: bytes, path: path)
         try editor.apply(
-            SourceEdit(scope: scope, occurrence: 1, action: .insertAtBodyStart(code: "instrumentation_begin();")))
+            SourceEdit(
+                scope: scope, condition: "CONFIG_CONTEXT_TRACKING_USER",
+                action: .insertAtBodyStart(code: "instrumentation_begin();")))
         #expect(
             editor.bytes.occurrences(
                 of:
@@ -179,6 +212,53 @@ struct KernelFileTests {
             ).count == 1)
         #expect(throws: AnchorError.self) {
             try editor.apply(SourceEdit(scope: scope, occurrence: 2, action: .insertAtBodyStart(code: "x();")))
+        }
+    }
+
+    /// On 6.1 the call is a statement of its own; on 6.12 it is the condition of an `if`. The
+    /// anchor `context_tracking_guest_exit()` (no `;`) matches both, and `after` puts the code
+    /// after the statement that makes the call: after the call on 6.1, after the whole `if` on
+    /// 6.12. `context_tracking_guest_exit();` (with `;`) only matches 6.1.
+    @Test("kvm_host.h: after context_tracking_guest_exit() in guest_context_exit_irqoff, on both trees")
+    func guestContextExitIrqoff() throws {
+        let path = "include/linux/kvm_host.h"
+        let edit = SourceEdit(
+            scope: .function("guest_context_exit_irqoff"),
+            action: .insertAfter(
+                anchor: "context_tracking_guest_exit()", code: "context_tracking_guest_stop_run_loop();"))
+        try expectEdits(
+            path, at: "v6.1-deb", [edit],
+            replacing: "\tcontext_tracking_guest_exit();\n}\n",
+            with: "\tcontext_tracking_guest_exit();\n\tcontext_tracking_guest_stop_run_loop();\n}\n")
+        try expectEdits(
+            path, at: "v6.12-deb", [edit],
+            replacing: """
+                	if (!context_tracking_guest_exit()) {
+                		instrumentation_begin();
+                		rcu_virt_note_context_switch();
+                		instrumentation_end();
+                	}
+                }
+                """,
+            with: """
+                	if (!context_tracking_guest_exit()) {
+                		instrumentation_begin();
+                		rcu_virt_note_context_switch();
+                		instrumentation_end();
+                	}
+                	context_tracking_guest_stop_run_loop();
+                }
+                """)
+        var editor = CSourceEditor(bytes: try KernelTree.file(path, at: "v6.12-deb"), path: path)
+        #expect(
+            throws: AnchorError(
+                .anchorNotFound(nearest: [SourceLine(number: 499, text: "if (!context_tracking_guest_exit()) {")]),
+                path: path, scope: .function("guest_context_exit_irqoff"), anchor: "context_tracking_guest_exit();")
+        ) {
+            try editor.apply(
+                SourceEdit(
+                    scope: .function("guest_context_exit_irqoff"),
+                    action: .insertAfter(anchor: "context_tracking_guest_exit();", code: "x();")))
         }
     }
 

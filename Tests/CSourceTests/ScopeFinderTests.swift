@@ -100,14 +100,30 @@ struct ScopeFinderTests {
             """
         let finder = ScopeFinder(CLexer.lex(text))
         let scope = SourceScope.function("context_tracking_guest_exit")
-        #expect(throws: AnchorError(.scopeAmbiguous(definitions: [2, 7]), path: "t.c", scope: scope)) {
+        let candidates = [
+            SourceLine(
+                number: 2,
+                text:
+                    "static __always_inline bool context_tracking_guest_exit(void)  [condition: CONFIG_CONTEXT_TRACKING_USER]"
+            ),
+            SourceLine(
+                number: 7,
+                text:
+                    "static __always_inline bool context_tracking_guest_exit(void) { return false; }  [condition: !CONFIG_CONTEXT_TRACKING_USER]"
+            ),
+        ]
+        #expect(
+            throws: AnchorError(
+                .scopeAmbiguous(definitions: [2, 7]), path: "t.c", scope: scope, candidates: candidates)
+        ) {
             try finder.resolve(scope, path: "t.c")
         }
         #expect(try body(of: scope, in: text, occurrence: 1) == "return context_tracking_enabled_this_cpu ( ) ;")
         #expect(try body(of: scope, in: text, occurrence: 2) == "return false ;")
         #expect(
             throws: AnchorError(
-                .occurrenceOutOfRange(3, definitions: [2, 7]), path: "t.c", scope: scope, occurrence: 3)
+                .occurrenceOutOfRange(3, definitions: [2, 7]), path: "t.c", scope: scope, occurrence: 3,
+                candidates: candidates)
         ) {
             try finder.resolve(scope, occurrence: 3, path: "t.c")
         }
@@ -159,7 +175,7 @@ struct ScopeFinderTests {
         #expect(try body(of: .file, in: "int a; /* c */ #x") == "int a ; # x")
     }
 
-    @Test("a missing scope reports similar names and prototypes")
+    @Test("a missing scope reports similar names and prototypes, and shows their lines")
     func notFound() {
         let text = """
             void vcpu_load(struct kvm_vcpu *vcpu);
@@ -183,7 +199,12 @@ struct ScopeFinderTests {
                         ScopeCandidate(scope: .function("vcpu_load_extra"), line: 8),
                     ],
                     declarations: [1]),
-                path: "t.c", scope: .function("vcpu_load"))
+                path: "t.c", scope: .function("vcpu_load"),
+                candidates: [
+                    SourceLine(number: 1, text: "void vcpu_load(struct kvm_vcpu *vcpu);"),
+                    SourceLine(number: 5, text: "void vcpu_lod(void)"),
+                    SourceLine(number: 8, text: "void vcpu_load_extra(void)"),
+                ])
         ) {
             try finder.resolve(.function("vcpu_load"), path: "t.c")
         }
@@ -191,7 +212,8 @@ struct ScopeFinderTests {
             throws: AnchorError(
                 .scopeNotFound(
                     similar: [ScopeCandidate(scope: .structure(.struct, "kvm_vcpu"), line: 11)], declarations: []),
-                path: "t.c", scope: .structure(.union, "kvm_vcpu"))
+                path: "t.c", scope: .structure(.union, "kvm_vcpu"),
+                candidates: [SourceLine(number: 11, text: "struct kvm_vcpu { int cpu; };")])
         ) {
             try finder.resolve(.structure(.union, "kvm_vcpu"), path: "t.c")
         }
