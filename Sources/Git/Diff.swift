@@ -143,7 +143,7 @@ extension Repository {
         if detectRenames {
             var findOptions = git_diff_find_options()
             try check(git_diff_find_options_init(&findOptions, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "preparing rename detection")
-            findOptions.flags = GIT_DIFF_FIND_RENAMES.rawValue
+            GitRenameRules.configure(&findOptions)
             try check(git_diff_find_similar(diff, &findOptions), "detecting renames")
         }
         var files: [FileDiff] = []
@@ -154,7 +154,7 @@ extension Repository {
             guard let patch, let delta = git_patch_get_delta(patch)?.pointee else { continue }
             files.append(try fileDiff(patch: patch, delta: delta))
         }
-        return TreeDiff(files: files)
+        return detectRenames ? TreeDiff(files: files).pairingExactSymlinkRenames() : TreeDiff(files: files)
     }
 
     private func fileDiff(patch: OpaquePointer, delta: git_diff_delta) throws(GitError) -> FileDiff {

@@ -1,11 +1,74 @@
 import Foundation
 import Series
 
-/// Writes a series' mails into a folder all at once: the files go to a hidden sibling
-/// folder first, which then takes the folder's place, so a failure never leaves a
-/// half-written series behind and a regeneration replaces the previous one whole.
+/// Writes a series' mails into a folder all at once, with `series.mbox` next to them (every
+/// mail in order, for `git am` and `b4 am -m`): the files go to a hidden sibling folder
+/// first, which then takes the folder's place, so a failure never leaves a half-written
+/// series behind and a rewrite replaces the previous series whole.
 struct MailFolderWriter {
-    func replace(directory: String, with mails: [PatchMail]) throws(KSeriesError) -> [String] {
+    /// The name of the mailbox written next to the mails.
+    static let mailboxName = "series.mbox"
+
+    struct Written {
+        var files: [String]
+        var mailbox: String
+    }
+
+    /// For `generate`: the folder is kseries' own (`<out>/<policy>/v<N>`) and is replaced
+    /// whatever it holds. Returns the mail files' paths.
+    func replace(directory: String, with mails: SeriesMails) throws(KSeriesError) -> [String] {
+        do {
+            return try write(directory: directory, mails: mails).files
+        } catch {
+            throw .output(path: directory, message: error.message)
+        }
+    }
+
+    /// For `format`: the folder may be missing, empty or hold a previous series (mail files
+    /// and `series.mbox`); anything else is refused unless `force`.
+    func replace(directory: String, with mails: SeriesMails, force: Bool) throws(FormatError) -> Written {
+        try checkReplaceable(directory: directory, force: force)
+        do {
+            return try write(directory: directory, mails: mails)
+        } catch {
+            throw .output(path: directory, message: error.message)
+        }
+    }
+
+    /// Refuses a folder holding files other than a series, unless `force`.
+    func checkReplaceable(directory: String, force: Bool) throws(FormatError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw .output(path: directory, message: "exists and is not a folder")
+        }
+        guard !force else { return }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let foreign = names.filter { !Self.isSeriesFile($0) }.sorted()
+        guard foreign.isEmpty else {
+            let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
+            throw .output(
+                path: directory,
+                message: "holds files that are not a patch series (\(shown)); choose another folder with -o, or pass --force to replace the folder and everything in it")
+        }
+    }
+
+    /// `0001-….patch`, `v2-0000-cover-letter.patch`, `series.mbox`: what a previous run left.
+    static func isSeriesFile(_ name: String) -> Bool {
+        if name == mailboxName { return true }
+        guard name.hasSuffix(".patch") else { return false }
+        var rest = Substring(name)
+        if rest.hasPrefix("v"), let dash = rest.firstIndex(of: "-") { rest = rest[rest.index(after: dash)...] }
+        let digits = rest.prefix(while: \.isNumber)
+        return digits.count >= 4 && rest.dropFirst(digits.count).hasPrefix("-")
+    }
+
+    struct Failure: Error {
+        var message: String
+    }
+
+    private func write(directory: String, mails series: SeriesMails) throws(Failure) -> Written {
+        let mails = series.files
         let fileManager = FileManager.default
         let target = URL(fileURLWithPath: directory)
         let parent = target.deletingLastPathComponent()
@@ -18,6 +81,7 @@ struct MailFolderWriter {
             for mail in mails {
                 try Data(mail.bytes).write(to: staging.appendingPathComponent(mail.fileName))
             }
+            try Data(series.mailbox).write(to: staging.appendingPathComponent(Self.mailboxName))
             if fileManager.fileExists(atPath: target.path) {
                 try? fileManager.removeItem(at: retired)
                 try fileManager.moveItem(at: target, to: retired)
@@ -28,8 +92,10 @@ struct MailFolderWriter {
             }
         } catch {
             try? fileManager.removeItem(at: staging)
-            throw .output(path: directory, message: "cannot write the series: \(error.localizedDescription)")
+            throw Failure(message: "cannot write the series: \(error.localizedDescription)")
         }
-        return mails.map { target.appendingPathComponent($0.fileName).path }
+        return Written(
+            files: mails.map { target.appendingPathComponent($0.fileName).path },
+            mailbox: target.appendingPathComponent(Self.mailboxName).path)
     }
 }

@@ -82,7 +82,7 @@ public struct SeriesGenerator {
         let tip = built.last?.commit ?? baseCommit
         timer.lap("edit, write blobs/trees/commits")
 
-        let mails: [PatchMail]
+        let mails: SeriesMails
         do {
             mails = try SeriesMailer(repository: repository).mails(
                 commits: built.map(\.commit), base: baseCommit,

@@ -10,48 +10,27 @@ public struct SeriesMailer {
         self.repository = repository
     }
 
-    /// The cover letter and one mail per commit (oldest first) on top of `base`.
+    /// The cover letter and one mail per commit (oldest first) on top of `base`, and the
+    /// mailbox of them all (threaded with the sender's email and time, for b4).
     public func mails(
         commits ids: [ObjectID], base: ObjectID, cover: (subject: String, body: String), sender: Signature,
         subjectPrefix: String
-    ) throws(GitError) -> [PatchMail] {
-        var mailCommits: [MailCommit] = []
-        for id in ids {
-            let commit = try repository.commit(id)
-            let parentTree = try commit.parentIDs.first.map { (parent) throws(GitError) -> ObjectID in
-                try repository.commit(parent).treeID
-            }
-            mailCommits.append(
-                MailCommit(
-                    id: id, author: PatchIdentity(commit.author), committer: PatchIdentity(commit.committer),
-                    message: commit.message, diff: try repository.diff(from: parentTree, to: commit.treeID)))
+    ) throws(GitError) -> SeriesMails {
+        let letter = SeriesMailComposer.Cover(
+            subject: Array(cover.subject.utf8), blurb: Array(Self.trimmed(cover.body).utf8),
+            sender: PatchIdentity(sender), origin: base)
+        var options = SeriesMailComposer.Options()
+        options.subjectPrefix = subjectPrefix
+        do {
+            return try SeriesMailComposer(repository: repository)
+                .mails(
+                    ids, cover: letter, base: SeriesMailComposer.Base(commit: base), options: options,
+                    mailboxThreading: (time: sender.time, email: sender.email))
+        } catch {
+            // kseries makes these commits itself: only git can fail here.
+            if case .git(let gitError) = error { throw gitError }
+            throw GitError(code: .generic, message: "\(error)", operation: "writing the series' mails")
         }
-        let baseTree = try repository.commit(base).treeID
-        let tipTree = try repository.commit(ids.last ?? base).treeID
-        let letter = CoverLetter(
-            sender: PatchIdentity(sender), subject: Array(cover.subject.utf8), blurb: Array(Self.trimmed(cover.body).utf8),
-            tipCommitID: ids.last, seriesDiff: try repository.diff(from: baseTree, to: tipTree))
-
-        let minimum = try repository.defaultAbbreviationLength()
-        let abbreviations = try abbreviationTable(for: mailCommits.map(\.diff) + [letter.seriesDiff].compactMap { $0 }, minimum: minimum)
-        let format = PatchFormat(
-            subjectPrefix: subjectPrefix, signature: PatchFormat.defaultSignature(version: SeriesGenerator.version),
-            abbreviate: { abbreviations[$0] ?? String($0.hex.prefix(minimum)) }, zeroAbbreviationLength: minimum)
-        let series = PatchSeries(commits: mailCommits, coverLetter: letter, baseCommit: base)
-        return series.mails(format: format)
-    }
-
-    /// git's unique abbreviation of every blob id the diffs print, computed up front.
-    private func abbreviationTable(for diffs: [TreeDiff], minimum: Int) throws(GitError) -> [ObjectID: String] {
-        var table: [ObjectID: String] = [:]
-        for diff in diffs {
-            for file in diff.files {
-                for id in [file.oldID, file.newID] where !id.isZero && table[id] == nil {
-                    table[id] = try repository.uniqueAbbreviation(of: id, minimumLength: minimum)
-                }
-            }
-        }
-        return table
     }
 
     static func trimmed(_ text: String) -> String {

@@ -51,11 +51,12 @@ public struct CoverLetterWriter: Sendable {
         let id = letter.tipCommitID ?? .zero
         var out = Array("From \(id.hex) Mon Sep 17 00:00:00 2001\n".utf8)
         out += threading.rendered
-        out += MailHeaders.fromLine(letter.sender)
+        // git writes the cover letter's From: and Subject: without RFC 2047 encoding.
+        out += MailHeaders.fromLine(letter.sender, encoded: false)
         out += Array("Date: ".utf8) + MailHeaders.rfc2822Date(letter.sender) + [ByteText.newline]
         let prefix = SubjectPrefix.rendered(
             format.effectiveSubjectPrefix, position: SeriesPosition(number: 0, total: commits.count))
-        out += MailHeaders.subjectLine(prefix: prefix, title: CommitMessage(letter.subject).title)
+        out += MailHeaders.subjectLine(prefix: prefix, title: CommitMessage(letter.subject).title, encoded: false)
         // git looks for non-ASCII in the raw commits (headers included), not in the letter.
         if commits.contains(where: CoverLetterWriter.hasNonASCII) { out += MailHeaders.eightBitHeaders }
         out.append(ByteText.newline)

@@ -23,12 +23,14 @@ enum MailHeaders {
         return Array(text.utf8)
     }
 
-    /// The `From: name <email>` line including its newline.
-    static func fromLine(_ identity: PatchIdentity) -> [UInt8] {
+    /// The `From: name <email>` line including its newline; `encoded: false` writes a
+    /// non-ASCII name as it is, as git does in a cover letter (`make_cover_letter` leaves
+    /// `encode_email_headers` unset).
+    static func fromLine(_ identity: PatchIdentity, encoded: Bool = true) -> [UInt8] {
         var out = Array("From: ".utf8)
         var maxLength = 78
         let name = identity.name
-        if needsRFC2047(name) {
+        if encoded && needsRFC2047(name) {
             appendRFC2047(name, to: &out, kind: .address)
             maxLength = 76
         } else if name.contains(where: isRFC822Special) {
@@ -51,9 +53,9 @@ enum MailHeaders {
 
     /// The `Subject:` header with its newline: `prefix` is what git writes before the title
     /// (`[PATCH v2 1/3] `), `title` the first paragraph joined into one line.
-    static func subjectLine(prefix: [UInt8], title: [UInt8]) -> [UInt8] {
+    static func subjectLine(prefix: [UInt8], title: [UInt8], encoded: Bool = true) -> [UInt8] {
         var out = Array("Subject: ".utf8) + prefix
-        if needsRFC2047(title) {
+        if encoded && needsRFC2047(title) {
             appendRFC2047(title, to: &out, kind: .subject)
         } else {
             TextWrapper.append(title, to: &out, firstIndent: -lastLineLength(out), indent: 1, width: 78)

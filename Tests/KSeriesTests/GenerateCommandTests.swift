@@ -96,7 +96,7 @@ struct GenerateCommandTests {
         let second = try setup.generate(["-v", "2", "-o", "out"])
         #expect(second.status == 0, "\(second.stderrText)")
         let names = try FileManager.default.contentsOfDirectory(atPath: "\(setup.workDirectory)/out/demo/v2").sorted()
-        #expect(names == ["0000-cover-letter.patch", "0001-demo-Note-the-run-loop.patch"])
+        #expect(names == ["0000-cover-letter.patch", "0001-demo-Note-the-run-loop.patch", "series.mbox"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(setup.workDirectory)/out/demo") == ["v2"])
         #expect(try setup.fixture.git("rev-parse", "--verify", "-q", "refs/heads/kseries/demo/v2").count == 40)
     }

@@ -48,6 +48,7 @@ struct RealKernelGenerateTests {
             "0001-context_tracking-Add-helpers-to-note-a-CPU-in-KVM-s-.patch",
             "0002-KVM-Note-the-vCPU-run-loop-in-context-tracking.patch",
             "0003-rcu-Ignore-nohz_full-CPUs-in-KVM-s-vCPU-run-loop.patch",
+            "series.mbox",
         ])
         let cover = String(decoding: try output.read("rcu-kvm-run-loop/v1/0000-cover-letter.patch"), as: UTF8.self)
         #expect(cover.contains("Subject: [RFC PATCH v1 0/3] Avoid waking rcuc on nohz_full CPUs in KVM's vCPU\n run loop\n"))

@@ -46,6 +46,7 @@ struct ShippedSeriesTests {
     static func stable(_ mail: String) -> [String] {
         mail.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
             if line.hasPrefix("From ") || line.hasPrefix("From: ") || line.hasPrefix("Date: ") || line.hasPrefix(" <")
+                || line.hasPrefix("Message-Id: ") || line.hasPrefix("In-Reply-To: ") || line.hasPrefix("References: ")
                 || line.hasPrefix("Signed-off-by: ") || (line.hasSuffix("):") && !line.hasPrefix(" ")) { return nil }
             return String(line)
         }
