@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "Series", dependencies: ["Git", "CZlib"]),
         .target(name: "Apply", dependencies: ["Git"]),
         .target(name: "Maintainers", dependencies: ["Git"]),
+        .target(name: "RangeDiff", dependencies: ["Git", "Series", "CGit2"]),
         .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply"]),
         .executableTarget(
             name: "kseries",
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "SeriesTests", dependencies: ["Series", "Git"]),
         .testTarget(name: "ApplyTests", dependencies: ["Apply", "Git", "TestSupport"]),
         .testTarget(name: "MaintainersTests", dependencies: ["Maintainers", "Git", "TestSupport"]),
+        .testTarget(name: "RangeDiffTests", dependencies: ["RangeDiff", "Git", "TestSupport"]),
         .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
