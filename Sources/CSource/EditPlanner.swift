@@ -29,6 +29,10 @@ struct EditPlanner {
             return try bodyStartInsertion(code)
         case .insertAtBodyEnd(let code):
             return try bodyEndInsertion(code)
+        case .insertBeforeDefinition(let code):
+            return try insertion(beforeLine: try definitionFirstLine(), code, at: [])
+        case .insertAfterDefinition(let code):
+            return try insertion(afterLine: try definitionLastLine(), code, at: [])
         case .addDisjunct(let operand, let expression):
             return try disjunct(after: try locate(operand), expression: expression)
         }
@@ -166,9 +170,19 @@ struct EditPlanner {
 
     /// Checks that new lines at the line start `offset` stay inside the scope's body and do
     /// not split a comment or a backslash-continued line (except inside a macro scope).
+    /// True for the actions that put lines around the definition rather than in its body.
+    var insertsAroundDefinition: Bool {
+        switch edit.action {
+        case .insertBeforeDefinition, .insertAfterDefinition: true
+        default: false
+        }
+    }
+
     func checkInsertion(at offset: Int, line: Int) throws(AnchorError) {
         switch definition.frame {
         case .file:
+            break
+        case .braces where insertsAroundDefinition:
             break
         case .braces:
             guard let open = definition.openBrace else { break }
@@ -212,6 +226,66 @@ struct EditPlanner {
                 .unsupportedLayout(
                     line: line, reason: "new lines there would split the comment on lines \(first)-\(last)"))
         }
+    }
+
+    // MARK: - Around a definition
+
+    /// The first line of the definition (its return type, storage class or keyword), or of the
+    /// comment that ends on the line right above it.
+    func definitionFirstLine() throws(AnchorError) -> Int {
+        guard case .braces = definition.frame, let open = definition.openBrace else {
+            throw failure(.unsupportedLayout(
+                line: definition.line, reason: "only a function, struct, union or enum has a definition to insert around"))
+        }
+        // Walk back from the name to just after the previous declaration, block or directive.
+        var first = min(definition.nameToken, open)
+        var depth = 0
+        var index = first - 1
+        while index >= 0 {
+            let token = tokens[index]
+            if token.inDirective { break }
+            let spelling = source.text(of: token)
+            if spelling == ")" || spelling == "]" { depth += 1 }
+            if spelling == "(" || spelling == "[" { depth -= 1 }
+            if depth == 0 && (spelling == ";" || spelling == "}" || spelling == "{") { break }
+            first = index
+            index -= 1
+        }
+        let line = tokens[first].line
+        let lineStart = source.startOfLine(line)
+        guard let comment = source.comments.last(where: { $0.upperBound <= lineStart }) else { return line }
+        let commentFirstLine = source.line(containing: comment.lowerBound)
+        let commentLastLine = source.line(containing: max(comment.lowerBound, comment.upperBound - 1))
+        let commentStartsLine = source.trimmedText(ofLine: commentFirstLine).hasPrefix("/")
+            && source.startOfLine(commentFirstLine) + source.indentation(ofLine: commentFirstLine).count == comment.lowerBound
+        let nothingAfterComment = !tokens.contains { $0.range.lowerBound >= comment.upperBound && $0.line == commentLastLine }
+        return commentLastLine == line - 1 && commentStartsLine && nothingAfterComment ? commentFirstLine : line
+    }
+
+    /// The line of the definition's closing `}` (with the `;` of a struct), or of an
+    /// `EXPORT_SYMBOL*(…);` right after a function.
+    func definitionLastLine() throws(AnchorError) -> Int {
+        guard case .braces = definition.frame, let close = definition.closeBrace else {
+            throw failure(.unsupportedLayout(
+                line: definition.line, reason: "only a function, struct, union or enum has a definition to insert around"))
+        }
+        var last = close
+        let followedByExport = close + 1 < tokens.count && !tokens[close + 1].inDirective
+            && source.text(of: tokens[close + 1]).hasPrefix("EXPORT_SYMBOL")
+        var isStructure = false
+        if case .structure = edit.scope { isStructure = true }
+        if isStructure || followedByExport {
+            var index = close + 1
+            while index < tokens.count, !tokens[index].inDirective {
+                if source.text(of: tokens[index]) == ";" {
+                    last = index
+                    break
+                }
+                if source.text(of: tokens[index]) == "{" { break }
+                index += 1
+            }
+        }
+        return source.line(containing: tokens[last].range.upperBound - 1)
     }
 
     // MARK: - Body start and end

@@ -33,6 +33,12 @@ public struct SourceEdit: Sendable, Hashable {
         /// line of the `}`; before the directive that ends a branch (`#elif`, `#else`, `#endif`);
         /// after the last line of the include block or of a macro; at the end of the file.
         case insertAtBodyEnd(code: String)
+        /// Insert `code` on new lines before the whole definition of a function, struct, union
+        /// or enum: above its return type or keyword and above the comment right over it.
+        case insertBeforeDefinition(code: String)
+        /// Insert `code` on new lines after the definition's closing `}` (or `};`), and after an
+        /// `EXPORT_SYMBOL*(name);` that follows a function.
+        case insertAfterDefinition(code: String)
         /// Add `expression` to a `||` chain right after the operand the anchor names,
         /// on its own continuation line aligned with the chain's first operand.
         case addDisjunct(afterOperand: String, expression: String)
@@ -43,7 +49,7 @@ public struct SourceEdit: Sendable, Hashable {
             case .insertAfter(let anchor, _), .insertBefore(let anchor, _), .replace(let anchor, _),
                 .addDisjunct(let anchor, _):
                 anchor
-            case .insertAtBodyStart, .insertAtBodyEnd:
+            case .insertAtBodyStart, .insertAtBodyEnd, .insertBeforeDefinition, .insertAfterDefinition:
                 nil
             }
         }

@@ -111,6 +111,9 @@ public struct SeriesBuilder {
         case .file: scope = .file
         case .function(let name): scope = .function(name)
         case .aggregate(let keyword, let name): scope = .structure(SourceScope.TagKeyword(rawValue: keyword) ?? .struct, name)
+        case .conditional(let condition): scope = .conditional(condition)
+        case .macro(let name): scope = .macro(name)
+        case .includes: scope = .includes
         }
         let action: SourceEdit.Action
         switch edit.action {
@@ -119,8 +122,10 @@ public struct SeriesBuilder {
         case .replace(let anchor, let code): action = .replace(anchor: anchor, with: code)
         case .insertAtBodyStart(let code): action = .insertAtBodyStart(code: code)
         case .insertAtBodyEnd(let code): action = .insertAtBodyEnd(code: code)
+        case .insertBeforeDefinition(let code): action = .insertBeforeDefinition(code: code)
+        case .insertAfterDefinition(let code): action = .insertAfterDefinition(code: code)
         case .addDisjunct(let operand, let expression): action = .addDisjunct(afterOperand: operand, expression: expression)
         }
-        return SourceEdit(scope: scope, occurrence: edit.occurrence, action: action)
+        return SourceEdit(scope: scope, occurrence: edit.occurrence, condition: edit.condition, action: action)
     }
 }

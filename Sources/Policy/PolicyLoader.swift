@@ -101,12 +101,12 @@ public struct PolicyLoader: Sendable {
         return Precondition(requirement: requirement, file: file, reason: try fields.optionalString("why"), line: fields.line(of: kind))
     }
 
-    private static let scopeKeys = ["function", "struct", "union", "enum"]
+    private static let scopeKeys = ["function", "struct", "union", "enum", "conditional", "macro", "includes"]
     private static let actionKeys = ["after", "before", "replace", "at", "after-operand"]
 
     private func edit(_ node: Node, path: String) throws(PolicyError) -> EditTemplate {
         let fields = try Fields(node, path: path, what: "an edit")
-        try fields.allowOnly(["file", "occurrence", "insert", "with", "add-disjunct"] + Self.scopeKeys + Self.actionKeys)
+        try fields.allowOnly(["file", "occurrence", "condition", "insert", "with", "add-disjunct"] + Self.scopeKeys + Self.actionKeys)
         let file = try fields.requiredString("file")
         guard !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
             throw PolicyError(path: path, line: fields.line(of: "file"), message: "'\(file)' must be a path inside the kernel tree")
@@ -118,9 +118,19 @@ public struct PolicyLoader: Sendable {
         }
         var scope = ScopeTemplate.file
         if let key = scopes.first {
-            let name = try fields.requiredString(key)
-            scope = key == "function" ? .function(name) : .aggregate(keyword: key, name: name)
+            switch key {
+            case "includes":
+                guard try fields.requiredString(key) == "true" else {
+                    throw PolicyError(path: path, line: fields.line(of: key), message: "'includes' takes the value true")
+                }
+                scope = .includes
+            case "function": scope = .function(try fields.requiredString(key))
+            case "conditional": scope = .conditional(try fields.requiredString(key))
+            case "macro": scope = .macro(try fields.requiredString(key))
+            default: scope = .aggregate(keyword: key, name: try fields.requiredString(key))
+            }
         }
+        let condition = try fields.optionalString("condition")
         var occurrence: Int?
         if fields.has("occurrence") {
             guard let value = Int(try fields.requiredString("occurrence")), value >= 1 else {
@@ -155,8 +165,12 @@ public struct PolicyLoader: Sendable {
             switch place {
             case "body-start": action = .insertAtBodyStart(code: code)
             case "body-end": action = .insertAtBodyEnd(code: code)
+            case "before-definition": action = .insertBeforeDefinition(code: code)
+            case "after-definition": action = .insertAfterDefinition(code: code)
             default:
-                throw PolicyError(path: path, line: fields.line(of: "at"), message: "'at' is body-start or body-end, not '\(place)'")
+                throw PolicyError(
+                    path: path, line: fields.line(of: "at"),
+                    message: "'at' is body-start, body-end, before-definition or after-definition, not '\(place)'")
             }
             guard scope != .file else {
                 throw PolicyError(path: path, line: fields.line(of: "at"), message: "'at: \(place)' needs a function, struct, union or enum scope")
@@ -167,7 +181,8 @@ public struct PolicyLoader: Sendable {
                 operand: try fields.requiredString("after-operand"), expression: try fields.requiredString("add-disjunct"))
         }
         // Point at the action's key: that is where an anchor that does not resolve is written.
-        return EditTemplate(file: file, scope: scope, occurrence: occurrence, action: action, line: fields.line(of: actionKey))
+        return EditTemplate(
+            file: file, scope: scope, occurrence: occurrence, condition: condition, action: action, line: fields.line(of: actionKey))
     }
 
     static func line(of error: YamlError) -> Int? {

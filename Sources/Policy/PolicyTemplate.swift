@@ -69,14 +69,19 @@ public struct EditTemplate: Sendable, Equatable {
     /// Which definition when the scope's name is defined more than once (1-based), e.g. the
     /// stub in the `#else` branch of a header.
     public var occurrence: Int?
+    /// Which definition, by the `#if` condition around it (`CONFIG_X`, `!CONFIG_X`, …).
+    public var condition: String?
     public var action: ActionTemplate
     /// Line of the edit's action (`after:`, `before:`, …) in the template file, for messages.
     public var line: Int
 
-    public init(file: String, scope: ScopeTemplate, occurrence: Int?, action: ActionTemplate, line: Int) {
+    public init(
+        file: String, scope: ScopeTemplate, occurrence: Int?, condition: String? = nil, action: ActionTemplate, line: Int
+    ) {
         self.file = file
         self.scope = scope
         self.occurrence = occurrence
+        self.condition = condition
         self.action = action
         self.line = line
     }
@@ -90,12 +95,21 @@ public enum ScopeTemplate: Sendable, Equatable, CustomStringConvertible {
     case function(String)
     /// A `struct`, `union` or `enum` by keyword and tag name.
     case aggregate(keyword: String, name: String)
+    /// One branch of an `#if`/`#ifdef` block, by its condition (`CONFIG_KVM`, `!CONFIG_KVM`).
+    case conditional(String)
+    /// The body of `#define NAME`.
+    case macro(String)
+    /// The run of `#include` lines at the top of the file.
+    case includes
 
     public var description: String {
         switch self {
         case .file: "file scope"
         case .function(let name): "function \(name)()"
         case .aggregate(let keyword, let name): "\(keyword) \(name)"
+        case .conditional(let condition): "#if \(condition)"
+        case .macro(let name): "macro \(name)"
+        case .includes: "the include block"
         }
     }
 }
@@ -112,6 +126,10 @@ public enum ActionTemplate: Sendable, Equatable {
     case insertAtBodyStart(code: String)
     /// Insert `code` at the end of the scope's body.
     case insertAtBodyEnd(code: String)
+    /// Insert `code` before the scope's whole definition (and the comment above it).
+    case insertBeforeDefinition(code: String)
+    /// Insert `code` after the scope's whole definition (and a following `EXPORT_SYMBOL`).
+    case insertAfterDefinition(code: String)
     /// Add `expression` to the `||` chain right after the operand `operand`.
     case addDisjunct(operand: String, expression: String)
 
@@ -120,7 +138,7 @@ public enum ActionTemplate: Sendable, Equatable {
         switch self {
         case .insertAfter(let anchor, _), .insertBefore(let anchor, _), .replace(let anchor, _): anchor
         case .addDisjunct(let operand, _): operand
-        case .insertAtBodyStart, .insertAtBodyEnd: nil
+        case .insertAtBodyStart, .insertAtBodyEnd, .insertBeforeDefinition, .insertAfterDefinition: nil
         }
     }
 }

@@ -199,3 +199,51 @@ struct EditorTests {
         #expect(editor.bytes == bytes)
     }
 }
+
+@Suite("Inserting around a whole definition")
+struct DefinitionPositionTests {
+    let source = """
+        int before;
+
+        /*
+         * The doc comment of f.
+         */
+        static __always_inline
+        int f(void)
+        {
+        	return 1;
+        }
+        EXPORT_SYMBOL_GPL(f);
+
+        struct s {
+        	int a;
+        };
+        int after;
+
+        """
+
+    func apply(_ scope: SourceScope, _ action: SourceEdit.Action) throws -> String {
+        var editor = CSourceEditor(bytes: Array(source.utf8), path: "t.c")
+        try editor.apply(SourceEdit(scope: scope, action: action))
+        return String(decoding: editor.bytes, as: UTF8.self)
+    }
+
+    @Test("before a function goes above its return type and its doc comment")
+    func beforeFunction() throws {
+        let out = try apply(.function("f"), .insertBeforeDefinition(code: "int g;\n\n"))
+        #expect(out.contains("int before;\n\nint g;\n\n/*\n * The doc comment of f.\n */\nstatic __always_inline\nint f(void)\n"))
+    }
+
+    @Test("after a function goes after its EXPORT_SYMBOL; after a struct, after its `};`")
+    func afterDefinitions() throws {
+        let function = try apply(.function("f"), .insertAfterDefinition(code: "\nint g;"))
+        #expect(function.contains("}\nEXPORT_SYMBOL_GPL(f);\n\nint g;\n\nstruct s {"))
+        let structure = try apply(.structure(.struct, "s"), .insertAfterDefinition(code: "int t;"))
+        #expect(structure.contains("\tint a;\n};\nint t;\nint after;\n"))
+    }
+
+    @Test("a scope without braces has no definition to insert around")
+    func notForFileScope() throws {
+        #expect(throws: AnchorError.self) { try apply(.file, .insertAfterDefinition(code: "x;")) }
+    }
+}

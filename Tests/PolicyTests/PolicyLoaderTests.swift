@@ -105,3 +105,29 @@ struct PolicyLoaderTests {
         #expect(error?.description.contains("rcu-kvm-run-loop") == true)
     }
 }
+
+@Suite("Reading the preprocessor scopes and definition positions")
+struct PolicyScopeKeyTests {
+    @Test("conditional, macro, includes, condition, and before/after-definition read")
+    func newKeys() throws {
+        let policy = try PolicyLoader().load(yaml: """
+            base: main
+            cover: {subject: S, body: B}
+            patches:
+              - subject: s
+                body: b
+                edits:
+                  - {file: a.h, conditional: CONFIG_KVM, at: body-end, insert: "int x;"}
+                  - {file: a.h, macro: FOO, at: body-end, insert: "y;"}
+                  - {file: a.c, includes: "true", at: body-end, insert: "#include <linux/kvm_host.h>"}
+                  - {file: a.h, function: f, condition: "!CONFIG_KVM", after: "return 0;", insert: "z;"}
+                  - {file: a.c, function: g, at: after-definition, insert: "int after;"}
+                  - {file: a.c, struct: s, at: before-definition, insert: "int before;"}
+            """, path: "p.yaml", name: "p")
+        let edits = policy.patches[0].edits
+        #expect(edits.map(\.scope) == [.conditional("CONFIG_KVM"), .macro("FOO"), .includes, .function("f"), .function("g"), .aggregate(keyword: "struct", name: "s")])
+        #expect(edits[3].condition == "!CONFIG_KVM")
+        #expect(edits[4].action == .insertAfterDefinition(code: "int after;"))
+        #expect(edits[5].action == .insertBeforeDefinition(code: "int before;"))
+    }
+}
