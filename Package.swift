@@ -25,12 +25,14 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Git", dependencies: ["CGit2"]),
         .target(name: "CSource"),
         .target(name: "Policy", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Series", dependencies: ["Git", "CZlib"]),
         .target(name: "Apply", dependencies: ["Git"]),
         .target(name: "Maintainers", dependencies: ["Git"]),
+        .target(name: "Mail", dependencies: ["CCurl", "Git"]),
         .target(name: "RangeDiff", dependencies: ["Git", "Series", "CGit2"]),
         .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply"]),
         .executableTarget(
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "SeriesTests", dependencies: ["Series", "Git"]),
         .testTarget(name: "ApplyTests", dependencies: ["Apply", "Git", "TestSupport"]),
         .testTarget(name: "MaintainersTests", dependencies: ["Maintainers", "Git", "TestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "Git", "TestSupport"]),
         .testTarget(name: "RangeDiffTests", dependencies: ["RangeDiff", "Git", "TestSupport"]),
         .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "TestSupport"]),
     ],

@@ -16,6 +16,20 @@ public final class Configuration {
         return String(cString: pointer)
     }
 
+    /// Every value of a multi-valued key (`sendemail.to`, …), in the order git reads them;
+    /// empty when unset.
+    public func strings(_ key: String) -> [String] {
+        var iterator: OpaquePointer?
+        guard git_config_multivar_iterator_new(&iterator, handle, key, nil) == 0, let iterator else { return [] }
+        defer { git_config_iterator_free(iterator) }
+        var values: [String] = []
+        var entry: UnsafeMutablePointer<git_config_entry>?
+        while git_config_next(&entry, iterator) == 0, let entry, let value = entry.pointee.value {
+            values.append(String(cString: value))
+        }
+        return values
+    }
+
     /// The integer value of `key`, nil when unset or not a number.
     public func integer(_ key: String) -> Int64? {
         var value: Int64 = 0

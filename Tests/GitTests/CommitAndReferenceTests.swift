@@ -98,3 +98,17 @@ struct CommitAndReferenceTests {
         #expect(try fixture.userStateDigest() == before)
     }
 }
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("a multi-valued key reads every value in order; a single value reads the last")
+    func multiValued() throws {
+        let fixture = try GitFixture()
+        try fixture.git("config", "--add", "sendemail.to", "a@example.org")
+        try fixture.git("config", "--add", "sendemail.to", "b@example.org")
+        let configuration = try Repository(at: fixture.path).configurationSnapshot()
+        #expect(configuration.strings("sendemail.to") == ["a@example.org", "b@example.org"])
+        #expect(configuration.string("sendemail.to") == "b@example.org")
+        #expect(configuration.strings("sendemail.cc") == [])
+    }
+}

@@ -1,0 +1,319 @@
+import Foundation
+
+/// Who gets one message; the caller computes them (MAINTAINERS, template, command line).
+public struct MessageRecipients: Sendable, Equatable {
+    public var to: [String]
+    public var cc: [String]
+    /// In the envelope only, never in a header.
+    public var bcc: [String]
+
+    public init(to: [String] = [], cc: [String] = [], bcc: [String] = []) {
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+    }
+}
+
+/// Which message each message replies to when the files carry no threading headers.
+public enum Threading: Sendable, Equatable {
+    /// No `In-Reply-To`/`References` added (git send-email `--no-thread`).
+    case none
+    /// Every message replies to the first, the cover letter (git send-email's default).
+    case shallow
+    /// Each message replies to the one before (`sendemail.chainReplyTo`).
+    case chained
+}
+
+/// The envelope sender: `sendemail.envelopeSender`.
+public enum EnvelopeSender: Sendable, Equatable {
+    /// Unset: the From address, and no `-f` for a sendmail command.
+    case fromHeader
+    /// `auto`: the From address, passed explicitly (`-f`).
+    case auto
+    /// An address of its own.
+    case address(String)
+}
+
+/// How to turn mail files into messages to send.
+public struct PreparationOptions: Sendable {
+    /// `sendemail.from`: the `From:` header of every message. When a file's author differs,
+    /// the author moves to a `From:` line at the top of the body, as git send-email does, so
+    /// that `git am` still credits them. Nil keeps each file's own `From:`.
+    public var sender: String?
+    public var envelopeSender: EnvelopeSender
+    /// The `Date:` of the first message; each next one is a second later. Nil: now minus one
+    /// second per message after the first, as git send-email does, so the last is now.
+    public var firstDate: Date?
+    /// The zone the dates are written in.
+    public var timeZone: TimeZone
+    public var threading: Threading
+    /// A Message-Id (`<…>`) the first message replies to (`--in-reply-to`, e.g. the previous
+    /// version's cover letter).
+    public var inReplyTo: String?
+
+    public init(
+        sender: String? = nil, envelopeSender: EnvelopeSender = .fromHeader, firstDate: Date? = nil,
+        timeZone: TimeZone = .current, threading: Threading = .shallow, inReplyTo: String? = nil
+    ) {
+        self.sender = sender
+        self.envelopeSender = envelopeSender
+        self.firstDate = firstDate
+        self.timeZone = timeZone
+        self.threading = threading
+        self.inReplyTo = inReplyTo
+    }
+}
+
+/// Turns the mail files of a series into `PreparedMessage`s, as git send-email would send them:
+/// the mbox `From ` line dropped; `To:`/`Cc:` (the caller's, plus those already in the file)
+/// right after `From:`; `Date:` replaced, a second apart per message so that mail readers
+/// keep the order; `Message-Id:` kept, or added; `In-Reply-To:`/`References:` kept, or added
+/// so that the patches reply to the cover letter; `MIME-Version: 1.0` and
+/// `Content-Transfer-Encoding: 8bit` added when missing, as git send-email does. Every other
+/// header and the body are kept as they are.
+///
+/// Added Message-Ids are derived from the content of the whole series (and the sender's
+/// domain), so preparing the same files again gives the same ids: a retry after a partial
+/// send threads onto what already went out, and the `SendLog` recognises it.
+public enum MessagePreparer {
+    /// RFC 5322's limit on a line, without its line end; git send-email refuses longer ones.
+    public static let maximumLineLength = 998
+
+    public static func prepare(
+        _ files: [MailFile], options: PreparationOptions = PreparationOptions(),
+        recipients: (MailFile) -> MessageRecipients
+    ) throws(MailError) -> [PreparedMessage] {
+        guard !files.isEmpty else { return [] }
+        let firstDate = options.firstDate ?? Date().addingTimeInterval(-Double(files.count - 1))
+        let firstSecond = Int64(firstDate.timeIntervalSince1970.rounded(.down))
+        let digest = SeriesDigest.of(files)
+
+        var messages: [PreparedMessage] = []
+        var references: [[String]] = []  // the References chain of each message, its id last
+        for (index, file) in files.enumerated() {
+            guard let subjectField = file.field("Subject") else {
+                throw MailError(.malformedMessage, "the mail has no Subject header", fileName: file.fileName)
+            }
+            let subject = RFC2047.decode(subjectField.value)
+            try checkLineLengths(file, subject: subject)
+
+            // From: the sender replaces the author, who then opens the body.
+            let fileFrom = file.field("From")?.value
+            var body = file.body
+            // git send-email always declares MIME 1.0 and the transfer encoding, and the
+            // charset when it moves a non-ASCII author into a plain body.
+            var extraHeaders: [String] = []
+            if file.field("MIME-Version") == nil { extraHeaders.append("MIME-Version: 1.0") }
+            let from: String
+            if let sender = options.sender.map(MailAddress.sanitized) {
+                from = sender
+                if let fileFrom, !sameMailbox(fileFrom, sender) {
+                    let author = RFC2047.decode(fileFrom)
+                    body = Array("From: \(author)\n\n".utf8) + body
+                    if author.unicodeScalars.contains(where: { !$0.isASCII }) && file.field("Content-Type") == nil {
+                        extraHeaders.append("Content-Type: text/plain; charset=UTF-8")
+                    }
+                }
+            } else if let fileFrom {
+                from = fileFrom
+            } else {
+                throw MailError(
+                    .malformedMessage, "the mail has no From header and no sender is configured (sendemail.from)",
+                    fileName: file.fileName, subject: subject)
+            }
+
+            // Recipients: the caller's first, then those already in the file's headers.
+            let given = recipients(file)
+            let fileTo = file.fields.filter { $0.hasName("To") }.flatMap { MailAddress.splitList($0.value) }
+            let fileCc = file.fields.filter { $0.hasName("Cc") }.flatMap { MailAddress.splitList($0.value) }
+            let to = MailAddress.unique((given.to + fileTo).map(MailAddress.sanitized))
+            let toKeys = Set(to.compactMap { MailAddress.addrSpec($0)?.lowercased() })
+            let cc = MailAddress.unique((given.cc + fileCc).map(MailAddress.sanitized))
+                .filter { !toKeys.contains(MailAddress.addrSpec($0)?.lowercased() ?? $0) }
+            var envelopeRecipients: [String] = []
+            for address in to + cc + given.bcc {
+                guard let bare = MailAddress.addrSpec(address) else {
+                    throw MailError(
+                        .malformedMessage, "'\(address)' is not a mail address", fileName: file.fileName, subject: subject,
+                        address: address)
+                }
+                envelopeRecipients.append(bare)
+            }
+            envelopeRecipients = MailAddress.unique(envelopeRecipients)
+            guard !envelopeRecipients.isEmpty else {
+                throw MailError(.noRecipients, "the message has no recipient", fileName: file.fileName, subject: subject)
+            }
+
+            if file.field("Content-Transfer-Encoding") == nil { extraHeaders.append("Content-Transfer-Encoding: 8bit") }
+
+            // Threading.
+            let messageID = file.field("Message-Id")?.value ?? "<\(digest).\(index + 1)@\(domain(of: from))>"
+            var threadingHeaders: [String] = []
+            var chain: [String]
+            if let inReplyTo = file.field("In-Reply-To")?.value {
+                let fileReferences = file.field("References").map { $0.value.split(separator: " ").map(String.init) }
+                chain = (fileReferences ?? [inReplyTo]) + [messageID]
+            } else {
+                var parent: [String]? = nil
+                if options.threading != .none, index > 0 {
+                    parent = options.threading == .shallow ? references[0] : references[index - 1]
+                } else if let inReplyTo = options.inReplyTo, index == 0 || options.threading == .none {
+                    parent = [inReplyTo]
+                }
+                if let parent, let last = parent.last {
+                    threadingHeaders = ["In-Reply-To: \(last)", "References: " + parent.joined(separator: "\n ")]
+                    chain = parent + [messageID]
+                } else {
+                    chain = [messageID]
+                }
+            }
+            references.append(chain)
+
+            // The header, in the file's order with our changes.
+            let date = RFC2822Date.format(seconds: firstSecond + Int64(index), timeZone: options.timeZone)
+            var added: [String] = []
+            if file.field("Date") == nil { added.append("Date: \(date)") }
+            if file.field("Message-Id") == nil { added.append("Message-Id: \(messageID)") }
+            added += threadingHeaders + extraHeaders
+            var header: [UInt8] = []
+            var wroteFrom = false
+            func writeFromAndRecipients() {
+                header += Array("From: \(from)\n".utf8)
+                if !to.isEmpty { header += Array("To: \(to.joined(separator: ",\n\t"))\n".utf8) }
+                if !cc.isEmpty { header += Array("Cc: \(cc.joined(separator: ",\n\t"))\n".utf8) }
+                wroteFrom = true
+            }
+            if file.field("From") == nil { writeFromAndRecipients() }
+            for field in file.fields {
+                if field.hasName("From") {
+                    if !wroteFrom { writeFromAndRecipients() }
+                } else if field.hasName("To") || field.hasName("Cc") || field.hasName("Bcc") {
+                    continue
+                } else if field.hasName("Date") {
+                    header += Array("Date: \(date)\n".utf8)
+                } else {
+                    header += field.raw
+                    if field.hasName("Subject") {
+                        for line in added { header += Array("\(line)\n".utf8) }
+                        added = []
+                    }
+                }
+            }
+            let bytes = header + [UInt8(ascii: "\n")] + body
+
+            let envelopeSender: String
+            switch options.envelopeSender {
+            case .fromHeader, .auto: envelopeSender = MailAddress.addrSpec(from) ?? from
+            case .address(let address): envelopeSender = MailAddress.addrSpec(address) ?? address
+            }
+            messages.append(
+                PreparedMessage(
+                    fileName: file.fileName, subject: subject, messageID: messageID,
+                    envelope: Envelope(
+                        sender: envelopeSender, senderIsExplicit: options.envelopeSender != .fromHeader,
+                        recipients: envelopeRecipients),
+                    bytes: bytes))
+        }
+        return messages
+    }
+
+    private static func checkLineLengths(_ file: MailFile, subject: String) throws(MailError) {
+        var lineNumber = 1
+        var length = 0
+        let headerLines = file.fields.reduce(0) { $0 + $1.raw.filter { $0 == UInt8(ascii: "\n") }.count }
+        for byte in file.body {
+            if byte == UInt8(ascii: "\n") {
+                if length > maximumLineLength {
+                    throw MailError(
+                        .malformedMessage,
+                        "body line \(lineNumber) is \(length) bytes long, over the \(maximumLineLength) that mail allows (file line \(lineNumber + headerLines + (file.mboxLine == nil ? 1 : 2)))",
+                        fileName: file.fileName, subject: subject)
+                }
+                lineNumber += 1
+                length = 0
+            } else if byte != UInt8(ascii: "\r") {
+                length += 1
+            }
+        }
+    }
+
+    /// Whether two `Name <addr>` strings name the same mailbox (same name, same address).
+    private static func sameMailbox(_ a: String, _ b: String) -> Bool {
+        func key(_ text: String) -> String {
+            let decoded = RFC2047.decode(text)
+            let bare = (MailAddress.addrSpec(decoded) ?? decoded).lowercased()
+            let name = decoded.firstIndex(of: "<").map { String(decoded[..<$0]) } ?? ""
+            return name.replacingOccurrences(of: "\"", with: "").trimmingSpaces() + "\u{0}" + bare
+        }
+        return key(a) == key(b)
+    }
+
+    private static func domain(of address: String) -> String {
+        let bare = MailAddress.addrSpec(address) ?? address
+        guard let at = bare.lastIndex(of: "@") else { return "localhost" }
+        let domain = bare[bare.index(after: at)...]
+        return domain.isEmpty ? "localhost" : String(domain)
+    }
+}
+
+/// A 128-bit digest of a series' files (names and bytes, FNV-1a twice), in hex: the stable
+/// part of the Message-Ids kseries adds.
+enum SeriesDigest {
+    static func of(_ files: [MailFile]) -> String {
+        var first: UInt64 = 0xcbf2_9ce4_8422_2325
+        var second: UInt64 = 0x6c62_272e_07bb_0142
+        func mix(_ byte: UInt8) {
+            first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            second = (second ^ UInt64(byte ^ 0x5a)) &* 0x0000_0100_0000_01b3
+        }
+        for file in files {
+            for byte in file.fileName.utf8 { mix(byte) }
+            mix(0)
+            for field in file.fields where !field.hasName("Date") {
+                for byte in field.raw { mix(byte) }
+            }
+            for byte in file.body { mix(byte) }
+            mix(0)
+        }
+        return hex(first) + hex(second)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+}
+
+/// `Date:` values as git send-email writes them (`format_2822_time`): `Mon, 03 Nov 2025
+/// 16:00:00 +0100`, the day on two digits.
+public enum RFC2822Date {
+    public static func format(seconds: Int64, timeZone: TimeZone) -> String {
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
+        let local = seconds + offset
+        var days = local / 86_400
+        var second = local % 86_400
+        if second < 0 {
+            second += 86_400
+            days -= 1
+        }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let weekday = Int(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday.
+        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let minutes = abs(offset) / 60
+        let zone = (offset < 0 ? "-" : "+") + two(minutes / 60) + two(minutes % 60)
+        return "\(weekdays[weekday]), \(two(day)) \(months[Int(month) - 1]) \(year) "
+            + "\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) \(zone)"
+    }
+
+    private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+}
