@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Maintainers", dependencies: ["Git"]),
         .target(name: "Mail", dependencies: ["CCurl", "Git"]),
         .target(name: "RangeDiff", dependencies: ["Git", "Series", "CGit2"]),
-        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply"]),
+        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply", "Maintainers", "Mail", "RangeDiff"]),
         .executableTarget(
             name: "kseries",
             dependencies: ["KSeries", "Git", "Apply", "Policy", "Maintainers", .product(name: "ArgumentParser", package: "swift-argument-parser")]

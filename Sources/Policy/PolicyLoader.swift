@@ -19,7 +19,7 @@ public struct PolicyLoader: Sendable {
         }
         guard let root else { throw PolicyError(path: path, line: nil, message: "the file is empty") }
         let document = try Fields(root, path: path, what: "the policy")
-        try document.allowOnly(["policy", "description", "base", "subject-prefix", "requires", "cover", "patches"])
+        try document.allowOnly(["policy", "description", "base", "subject-prefix", "to", "cc", "requires", "cover", "patches"])
         let policyName = try document.optionalString("policy") ?? name
         let base = try document.requiredString("base")
         let prefix = try document.optionalString("subject-prefix") ?? "PATCH"
@@ -40,9 +40,12 @@ public struct PolicyLoader: Sendable {
         for node in patchNodes {
             patches.append(try patch(node, path: path))
         }
-        return PolicyTemplate(
+        var policy = PolicyTemplate(
             name: policyName, sourcePath: path, base: base, subjectPrefix: prefix, cover: cover,
             preconditions: preconditions, patches: patches)
+        policy.to = try document.addresses("to")
+        policy.cc = try document.addresses("cc")
+        return policy
     }
 
     /// Reads `<directory>/policy.yaml`.
@@ -264,6 +267,23 @@ private struct Fields {
             throw PolicyError(path: path, line: line(of: key), message: "'\(key)' is empty")
         }
         return value
+    }
+
+    /// A list of addresses, or one address; empty when absent.
+    func addresses(_ key: String) throws(PolicyError) -> [String] {
+        guard let pair = pairs.first(where: { $0.key == key }) else { return [] }
+        if let scalar = pair.value.scalar { return [scalar.string] }
+        guard let sequence = pair.value.sequence else {
+            throw PolicyError(path: path, line: pair.line, message: "'\(key)' is an address or a list of addresses")
+        }
+        var addresses: [String] = []
+        for item in sequence {
+            guard let text = item.scalar?.string, text.contains("@") else {
+                throw PolicyError(path: path, line: item.mark?.line ?? pair.line, message: "'\(key)' entries are mail addresses")
+            }
+            addresses.append(text)
+        }
+        return addresses
     }
 
     func requiredMapping(_ key: String) throws(PolicyError) -> Fields {

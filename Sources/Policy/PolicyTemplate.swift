@@ -15,6 +15,9 @@ public struct PolicyTemplate: Sendable, Equatable {
     public var cover: CoverText
     /// What a tree must have for the policy to make sense there, checked before any edit.
     public var preconditions: [Precondition]
+    /// Recipients the author always wants, on top of MAINTAINERS' (`to:`/`cc:` in the file).
+    public var to: [String] = []
+    public var cc: [String] = []
     /// The patches, in series order.
     public var patches: [PatchTemplate]
 

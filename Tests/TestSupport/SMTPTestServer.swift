@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 /// A real SMTP server on loopback for one test: Debian's aiosmtpd, driven by a small handler
 /// written to a scratch folder at run time. It listens on a port the kernel picks (written to
@@ -7,38 +6,51 @@ import TestSupport
 /// can refuse a recipient, die at the Nth `MAIL FROM` or in the Nth `DATA`, speak STARTTLS or
 /// SMTPS with a given certificate, and require a login. It stops when released, and by
 /// itself after five minutes.
-final class SMTPTestServer: @unchecked Sendable {
-    struct Options {
+public final class SMTPTestServer: @unchecked Sendable {
+    public struct Options {
         /// Recipients answered with `550 5.1.1 … no such user`.
-        var refuse: [String] = []
+        public var refuse: [String] = []
         /// Exit abruptly when the Nth `MAIL FROM` of this server arrives (the N-1 before it
         /// were confirmed): a server that goes away between messages.
-        var exitOnMail: Int?
+        public var exitOnMail: Int?
         /// Exit abruptly after receiving the Nth message, before confirming it.
-        var exitInData: Int?
-        var starttls: TestCertificate?
-        var smtps: TestCertificate?
+        public var exitInData: Int?
+        public var starttls: TestCertificate?
+        public var smtps: TestCertificate?
         /// A login the server requires (after TLS).
-        var login: (user: String, password: String)?
+        public var login: (user: String, password: String)?
         /// Seconds after which the server closes an idle connection.
-        var idleTimeout: Double?
+        public var idleTimeout: Double?
+
+        public init(
+            refuse: [String] = [], exitOnMail: Int? = nil, exitInData: Int? = nil, starttls: TestCertificate? = nil,
+            smtps: TestCertificate? = nil, login: (user: String, password: String)? = nil, idleTimeout: Double? = nil
+        ) {
+            self.refuse = refuse
+            self.exitOnMail = exitOnMail
+            self.exitInData = exitInData
+            self.starttls = starttls
+            self.smtps = smtps
+            self.login = login
+            self.idleTimeout = idleTimeout
+        }
     }
 
     /// One message as the server stored it.
-    struct Received: Equatable {
-        var mailFrom: String
-        var recipients: [String]
+    public struct Received: Equatable {
+        public var mailFrom: String
+        public var recipients: [String]
         /// The DATA as received, dot-stuffing removed: CRLF line ends.
-        var data: [UInt8]
+        public var data: [UInt8]
     }
 
-    let scratch: ScratchDirectory
-    let port: Int
+    public let scratch: ScratchDirectory
+    public let port: Int
     /// Where messages are saved; a second server may share it (a retry after a drop).
-    let inbox: String
+    public let inbox: String
     private let process: Process
 
-    init(_ options: Options = Options(), inbox: String? = nil) throws {
+    public init(_ options: Options = Options(), inbox: String? = nil) throws {
         scratch = try ScratchDirectory("kseries-smtp")
         self.inbox = inbox ?? "\(scratch.path)/inbox"
         try FileManager.default.createDirectory(atPath: self.inbox, withIntermediateDirectories: true)
@@ -86,7 +98,7 @@ final class SMTPTestServer: @unchecked Sendable {
     deinit { stop() }
 
     /// Stops the server (if it has not died on purpose) and waits for it.
-    func stop() {
+    public func stop() {
         if process.isRunning { process.terminate() }
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
@@ -95,10 +107,10 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// Waits for a server told to die to have died.
-    func waitForExit() { process.waitUntilExit() }
+    public func waitForExit() { process.waitUntilExit() }
 
     /// The messages saved in the inbox, in arrival order.
-    func received() throws -> [Received] {
+    public func received() throws -> [Received] {
         let names = try FileManager.default.contentsOfDirectory(atPath: inbox).filter { $0.hasSuffix(".json") }.sorted()
         return try names.map { name in
             let base = "\(inbox)/\(name.dropLast(5))"
@@ -111,18 +123,18 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// How many connections the server accepted.
-    func connections() -> Int {
+    public func connections() -> Int {
         let text = (try? String(contentsOfFile: "\(inbox)/connections", encoding: .utf8)) ?? ""
         return text.split(separator: "\n").count
     }
 
-    struct ServerFailure: Error, CustomStringConvertible {
-        var log: String
-        var description: String { "the test SMTP server did not start:\n\(log)" }
+    public struct ServerFailure: Error, CustomStringConvertible {
+        public var log: String
+        public var description: String { "the test SMTP server did not start:\n\(log)" }
     }
 
     /// Debian's python3, which has python3-aiosmtpd (a pyenv `python3` on PATH may not).
-    static let python: String = {
+    public static let python: String = {
         for candidate in ["/usr/bin/python3", "/usr/local/bin/python3"]
         where FileManager.default.isExecutableFile(atPath: candidate) {
             let output = try? ProcessRunner.run([candidate, "-c", "import aiosmtpd"])
@@ -131,7 +143,7 @@ final class SMTPTestServer: @unchecked Sendable {
         return "/usr/bin/python3"
     }()
 
-    static let script = #"""
+    public static let script = #"""
         import argparse, asyncio, json, os, signal, ssl, sys
         from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -221,12 +233,12 @@ final class SMTPTestServer: @unchecked Sendable {
 }
 
 /// A self-signed certificate for `localhost` and 127.0.0.1, made with openssl for one test.
-final class TestCertificate: @unchecked Sendable {
-    let scratch: ScratchDirectory
-    let certificate: String
-    let key: String
+public final class TestCertificate: @unchecked Sendable {
+    public let scratch: ScratchDirectory
+    public let certificate: String
+    public let key: String
 
-    init() throws {
+    public init() throws {
         scratch = try ScratchDirectory("kseries-cert")
         certificate = "\(scratch.path)/cert.pem"
         key = "\(scratch.path)/key.pem"

@@ -1,0 +1,133 @@
+import Apply
+import Foundation
+import Git
+import Mail
+import Maintainers
+
+/// `kseries send`: the checks before a series may go out, and the recipients it goes to.
+///
+/// A series is refused when its cover letter still has git's placeholders, when its patches
+/// no longer apply to the `base-commit:` they name, when nobody would receive it, or when it
+/// was already sent at this version (unless resent on purpose).
+public struct SendPlan {
+    /// The mail files, cover letter first.
+    public var files: [MailFile]
+    /// Who receives every message: MAINTAINERS' people and lists for the whole series, the
+    /// policy's, the configuration's and the command line's.
+    public var recipients: MessageRecipients
+    /// `<name>` and `<N>` when the folder is `…/<name>/v<N>`.
+    public var series: (name: String, version: Int)?
+    /// The base the patches were checked against, nil when the series names none.
+    public var baseCommit: ObjectID?
+    /// Things worth saying that do not stop the send.
+    public var notes: [String]
+
+    /// Why a series may not be sent.
+    public struct Refusal: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
+    }
+
+    static let placeholders = ["*** SUBJECT HERE ***", "*** BLURB HERE ***"]
+
+    /// Reads and checks the series in `folder`; `extra` recipients come from the policy, the
+    /// configuration and the command line. Without `useMaintainers`, MAINTAINERS is not read.
+    public static func make(
+        folder: String, repository: Repository, extra: MessageRecipients, useMaintainers: Bool = true
+    ) throws -> SendPlan {
+        let files = try MailFile.series(inFolder: folder)
+        guard !files.isEmpty else { throw Refusal(description: "\(folder): no .patch files to send") }
+        for file in files {
+            let text = String(decoding: file.body, as: UTF8.self) + (file.subject ?? "")
+            if let placeholder = placeholders.first(where: { text.contains($0) }) {
+                throw Refusal(description: "\(folder)/\(file.fileName): still has the placeholder \"\(placeholder)\"; write the cover letter first")
+            }
+        }
+        var notes: [String] = []
+        let baseHex = files.lazy.compactMap { Self.baseCommit(in: $0.body) }.first
+        var baseCommit: ObjectID?
+        if let baseHex {
+            do {
+                baseCommit = try repository.commitID(forRevision: baseHex)
+            } catch {
+                throw Refusal(description: "\(folder): its base-commit \(baseHex) is not in \(repository.displayPath): \(error.message)")
+            }
+        } else {
+            notes.append("the series names no base-commit: whether it still applies was not checked")
+        }
+        let patches = try SeriesCheck.readPatches(at: folder)
+        if let baseCommit {
+            let outcome = try TreeApplier(repository: repository).apply(patches, onto: baseCommit)
+            if let failure = outcome.firstFailure {
+                throw Refusal(description: "\(folder): no longer applies to its base \(baseCommit.hex.prefix(12)): \(failure)")
+            }
+        }
+        var to = extra.to
+        var cc = extra.cc
+        if useMaintainers {
+            do {
+                let lookup = try MaintainerLookup(repository: repository, commit: baseCommit ?? repository.commitID(forRevision: "HEAD"))
+                let inputs = try files.filter { !$0.fileName.hasSuffix("cover-letter.patch") }.map { file in
+                    MaintainersInput.patch(Array(try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent(file.fileName))))
+                }
+                let found = try lookup.mailRecipients(for: inputs)
+                to += found.to
+                cc += found.cc
+            } catch let error as MaintainersError {
+                notes.append("MAINTAINERS not used: \(error)")
+            }
+        }
+        let recipients = MessageRecipients(to: unique(to), cc: unique(cc).filter { !to.contains($0) }, bcc: extra.bcc)
+        guard !(recipients.to.isEmpty && recipients.cc.isEmpty && recipients.bcc.isEmpty) else {
+            throw Refusal(description: "\(folder): nobody to send it to (no MAINTAINERS match, no --to/--cc, no sendemail.to)")
+        }
+        return SendPlan(files: files, recipients: recipients, series: Self.seriesName(of: folder), baseCommit: baseCommit, notes: notes)
+    }
+
+    /// The `base-commit: <hex>` line of a mail body.
+    static func baseCommit(in body: [UInt8]) -> String? {
+        for line in String(decoding: body, as: UTF8.self).split(separator: "\n") where line.hasPrefix("base-commit: ") {
+            return String(line.dropFirst("base-commit: ".count)).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+
+    /// `(name, N)` for a folder `…/<name>/v<N>`.
+    public static func seriesName(of folder: String) -> (name: String, version: Int)? {
+        let url = URL(fileURLWithPath: folder).standardizedFileURL
+        let last = url.lastPathComponent
+        guard last.hasPrefix("v"), let version = Int(last.dropFirst()) else { return nil }
+        return (url.deletingLastPathComponent().lastPathComponent, version)
+    }
+
+    static func unique(_ addresses: [String]) -> [String] {
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0.lowercased()).inserted }
+    }
+
+    /// The tag that records a sent version: `refs/tags/kseries/sent/<name>/v<N>`.
+    public static func sentTag(name: String, version: Int) -> String { "refs/tags/kseries/sent/\(name)/v\(version)" }
+
+    /// Records a complete send: tags the version's tip (when kseries made the series) so the
+    /// next `rebase` starts v<N+1> and a second send of v<N> is refused.
+    public func recordSent(in repository: Repository) throws(GitError) -> String? {
+        guard let series else { return nil }
+        let target = try repository.referenceTarget("refs/heads/kseries/\(series.name)/v\(series.version)") ?? baseCommit
+        guard let target else { return nil }
+        let tag = Self.sentTag(name: series.name, version: series.version)
+        let previous = try repository.referenceTarget(tag)
+        try repository.updateReference(tag, to: target, expecting: previous, logMessage: "kseries send \(series.name) v\(series.version)")
+        return tag
+    }
+
+    /// True when this version was already sent completely.
+    public func alreadySent(in repository: Repository, log: SendLog?) throws(GitError) -> Bool {
+        if let series, try repository.referenceTarget(Self.sentTag(name: series.name, version: series.version)) != nil {
+            return true
+        }
+        return false
+    }
+}
