@@ -90,6 +90,27 @@ struct SendCommandTests {
         #expect(try server.received().isEmpty)
     }
 
+    @Test("a connection dropped midway: the report says what went, a retry sends only the rest, threaded on the same cover")
+    func dropAndRetry() throws {
+        let dying = try SMTPTestServer(SMTPTestServer.Options(exitOnMail: 3))
+        let first = try send(["--confirm"], server: dying)
+        #expect(first.status != 0)
+        dying.waitForExit()
+        #expect(try dying.received().count == 2)
+        let report = first.stdoutText
+        #expect(report.contains("0000-cover-letter.patch") && report.contains("not"), "\(report)")
+
+        let healthy = try SMTPTestServer(inbox: dying.inbox)
+        let retry = try send(["--confirm"], server: healthy)
+        #expect(retry.status == 0, "\(retry.stderrText)")
+        let received = try healthy.received()
+        #expect(received.count == 4)
+        let subjects = received.map { String(decoding: $0.data, as: UTF8.self) }
+            .compactMap { $0.split(separator: "\r\n").first { $0.hasPrefix("Subject: ") } }
+        #expect(subjects.count == 4)
+        #expect(Set(subjects).count == 4, "each message went exactly once")
+    }
+
     @Test("refuses placeholders, patches that no longer apply, and an empty recipient list")
     func refusals() throws {
         let cover = "\(folder)/0000-cover-letter.patch"
