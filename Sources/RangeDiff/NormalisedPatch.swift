@@ -191,7 +191,7 @@ enum MediumMessage {
         var out: [UInt8] = []
         var rest = line
         while let tab = rest.firstIndex(of: 0x09) {
-            guard let width = DisplayWidth.strictWidth(of: rest[..<tab]) else { break }
+            guard let width = TextWidth.strictWidth(of: rest[..<tab]) else { break }
             out += rest[..<tab]
             out += [UInt8](repeating: UInt8(ascii: " "), count: 8 - width % 8)
             rest = rest[(tab + 1)...]

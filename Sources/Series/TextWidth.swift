@@ -1,11 +1,11 @@
-// Display width of UTF-8 text as git measures it (`utf8_width`, `git_wcwidth`), used when
-// git wraps subjects in the shortlog and pads names in the diffstat.
-
-enum TextWidth {
+/// Display width of UTF-8 text as git measures it (`utf8_width`, `git_wcwidth`), used when
+/// git wraps subjects in the shortlog, pads names in the diffstat, and expands tabs in
+/// `git log --pretty=medium` (range-diff).
+public enum TextWidth {
     /// Decodes one UTF-8 character at `index` with git's rules (`pick_one_utf8_char`):
     /// rejects overlong forms, surrogates, U+FFFE/U+FFFF and values above U+10FFFF.
     /// Returns the code point and its length, or nil for an invalid sequence.
-    static func decode(_ bytes: [UInt8], at index: Int, end: Int? = nil) -> (scalar: UInt32, length: Int)? {
+    public static func decode(_ bytes: [UInt8], at index: Int, end: Int? = nil) -> (scalar: UInt32, length: Int)? {
         let remainder = (end ?? bytes.count) - index
         guard remainder >= 1 else { return nil }
         let s0 = bytes[index]
@@ -35,7 +35,7 @@ enum TextWidth {
     }
 
     /// Columns taken by one code point (`git_wcwidth`): -1 for control characters.
-    static func columns(of scalar: UInt32) -> Int {
+    public static func columns(of scalar: UInt32) -> Int {
         if scalar == 0 { return 0 }
         if scalar < 32 || (scalar >= 0x7F && scalar < 0xA0) { return -1 }
         if contains(zeroWidth, scalar) { return 0 }
@@ -44,13 +44,29 @@ enum TextWidth {
     }
 
     /// Width of a whole string (`utf8_strwidth`): invalid UTF-8 counts one column a byte.
-    static func width(of bytes: [UInt8]) -> Int {
+    public static func width(of bytes: [UInt8]) -> Int {
         var index = 0
         var width = 0
         while index < bytes.count {
             guard let (scalar, length) = decode(bytes, at: index) else { return bytes.count }
             let columns = columns(of: scalar)
             if columns > 0 { width += columns }
+            index += length
+        }
+        return width
+    }
+
+    /// Width as `pp_utf8_width` measures it: nil when the text is not valid UTF-8 or holds a
+    /// character of undefined width (a control character).
+    public static func strictWidth(of bytes: ArraySlice<UInt8>) -> Int? {
+        let array = Array(bytes)
+        var index = 0
+        var width = 0
+        while index < array.count {
+            guard let (scalar, length) = decode(array, at: index) else { return nil }
+            let columns = columns(of: scalar)
+            if columns < 0 { return nil }
+            width += columns
             index += length
         }
         return width
