@@ -4,7 +4,11 @@ import Policy
 import Series
 
 /// `kseries generate`: a policy on a kernel ref → commits on `refs/heads/kseries/<policy>/v<N>`
-/// → `git format-patch`-identical mails in `<out>/<policy>/v<N>/`.
+/// → `git format-patch`-identical mails in `<out>/<policy>/v<N>/`, recorded as version N in
+/// the series state (`SeriesStore`), with the series' b4 `change-id:` in the cover letter.
+/// When the state holds an earlier version, the cover letter also says what changed since
+/// it (with the author's notes and a range-diff), and the trailers reviewers gave on it are
+/// carried to the patches that did not change in substance.
 public struct SeriesGenerator {
     /// What to generate.
     public struct Request {
@@ -16,10 +20,13 @@ public struct SeriesGenerator {
         /// The folder that gets `<policy>/v<N>/`.
         public var outputDirectory: String
         public var environment: [String: String]
+        /// Called once everything is computed, before any ref moves (tests use it to race).
+        public var beforeWriting: (() throws -> Void)?
 
         public init(
             policy: PolicyTemplate, treePath: String, base: String? = nil, version: Int = 1,
-            outputDirectory: String = "patches", environment: [String: String] = ProcessInfo.processInfo.environment
+            outputDirectory: String = "patches", environment: [String: String] = ProcessInfo.processInfo.environment,
+            beforeWriting: (() throws -> Void)? = nil
         ) {
             self.policy = policy
             self.treePath = treePath
@@ -27,6 +34,7 @@ public struct SeriesGenerator {
             self.version = version
             self.outputDirectory = outputDirectory
             self.environment = environment
+            self.beforeWriting = beforeWriting
         }
     }
 
@@ -41,6 +49,16 @@ public struct SeriesGenerator {
         public var directory: String
         /// The mail files, cover letter first, as paths.
         public var files: [String]
+        /// The series state after the run, with this version recorded.
+        public var state: SeriesState
+        /// Things the user should know that did not stop the run.
+        public var warnings: [String]
+        /// Trailers carried from the previous version, and those dropped because the patch
+        /// changed, by patch index.
+        public var carriedTrailers: [[String]]
+        public var droppedTrailers: [Int: [String]]
+        /// The version made, as recorded.
+        public var version: SeriesState.Version
     }
 
     /// The kseries version written on the mails' signature line.
@@ -49,18 +67,38 @@ public struct SeriesGenerator {
     public init() {}
 
     public func generate(_ request: Request) throws(KSeriesError) -> Result {
-        let policy = request.policy
-        var timer = PhaseTimer(environment: request.environment)
         guard request.version >= 1 else {
             throw .output(path: request.outputDirectory, message: "the version must be 1 or more, not \(request.version)")
         }
-        let baseRef = request.base ?? policy.base
         let repository: Repository
+        do {
+            repository = try Repository(at: request.treePath)
+        } catch {
+            throw .git(error)
+        }
+        let start = try VersionMaker(repository: repository).start(request.policy.name, number: request.version)
+        return try make(
+            request, repository: repository, start: start, made: .generate,
+            verb: "generate")
+    }
+
+    /// Generates `request.policy` as version `start.number` on `request.base`: the work of
+    /// `generate`, and of `rebase` for a policy series.
+    func make(
+        _ request: Request, repository: Repository, start: VersionMaker.Start, made: SeriesState.Version.Making, verb: String
+    ) throws(KSeriesError) -> Result {
+        let policy = request.policy
+        var timer = PhaseTimer(environment: request.environment)
+        let baseRef = request.base ?? policy.base
+        if let state = start.state, state.origin.kind != .policy {
+            throw .output(
+                path: SeriesStore.reference(for: policy.name),
+                message: "'\(policy.name)' is a series imported from \(state.origin.source), not made from a policy; give the policy another name, or rebase that series with kseries rebase")
+        }
         let baseCommit: ObjectID
         let author: Signature
         let committer: Signature
         do {
-            repository = try Repository(at: request.treePath)
             baseCommit = try repository.commitID(forRevision: baseRef)
             author = try repository.identity(for: .author, environment: request.environment)
             committer = try repository.identity(for: .committer, environment: request.environment)
@@ -79,34 +117,22 @@ public struct SeriesGenerator {
 
         let built = try SeriesBuilder(repository: repository).build(
             policy: policy, base: baseCommit, ref: baseRef, author: author, committer: committer)
-        let tip = built.last?.commit ?? baseCommit
         timer.lap("edit, write blobs/trees/commits")
 
-        let mails: SeriesMails
-        do {
-            mails = try SeriesMailer(repository: repository).mails(
-                commits: built.map(\.commit), base: baseCommit,
-                cover: (subject: policy.cover.subject, body: policy.cover.body), sender: committer,
-                subjectPrefix: "\(policy.subjectPrefix) v\(request.version)")
-        } catch {
-            throw .git(error)
-        }
-        timer.lap("diff and render mails")
-
-        let reference = "refs/heads/kseries/\(policy.name)/v\(request.version)"
-        do {
-            let previous = try repository.referenceTarget(reference)
-            try repository.updateReference(
-                reference, to: tip, expecting: previous,
-                logMessage: "kseries generate \(policy.name) v\(request.version) on \(baseRef)")
-        } catch {
-            throw .git(error)
-        }
-        // The ref moves first: of two concurrent runs, the one that loses the race on the ref
-        // writes nothing.
-        let directory = "\(request.outputDirectory)/\(policy.name)/v\(request.version)"
-        let files = try MailFolderWriter().replace(directory: directory, with: mails)
-        timer.lap("move ref, write folder")
-        return Result(reference: reference, baseCommit: baseCommit, commits: built.map(\.commit), directory: directory, files: files)
+        let output = try VersionMaker(repository: repository).make(
+            VersionMaker.Input(
+                start: start, origin: SeriesState.Origin(kind: .policy, source: policy.name), baseRef: baseRef,
+                baseCommit: baseCommit, commits: built.map(\.commit), keys: nil,
+                templates: built.map { PatchRecords.templateFingerprint($0.template) },
+                subjectPrefix: policy.subjectPrefix,
+                cover: SeriesState.Cover(subject: policy.cover.subject, body: policy.cover.body), made: made,
+                outputDirectory: request.outputDirectory, committer: committer,
+                message: "kseries \(verb) \(start.name): v\(start.number) on \(baseRef) (\(baseCommit.hex.prefix(12)))",
+                hooks: WriteHooks(environment: request.environment, beforeWriting: request.beforeWriting)))
+        timer.lap("diff, render, record, write folder")
+        return Result(
+            reference: output.reference, baseCommit: baseCommit, commits: output.version.commits.compactMap(ObjectID.init(hex:)),
+            directory: output.directory ?? "", files: output.files, state: output.state, warnings: output.warnings,
+            carriedTrailers: output.carried, droppedTrailers: output.dropped, version: output.version)
     }
 }

@@ -2,73 +2,180 @@ import Foundation
 import Git
 
 /// What kseries remembers about a series across its versions: its b4 `change-id`, each
-/// version's base and commits, the author's notes for the next cover letter, the trailers
-/// reviewers gave, and what was sent.
+/// version's base, commits and cover letter, stable keys and fingerprints of its patches, the
+/// trailers reviewers gave, and the author's notes for the next cover letter.
 ///
 /// It lives in the kernel repository itself, readable with plain git:
-/// `git show refs/kseries/series/<name>:series.json`. Each change is a commit on that ref
-/// (the previous state is its parent, so `git log -p refs/kseries/series/<name>` is the
-/// series' history), moved with compare-and-swap so that of two concurrent kseries runs one
-/// wins and the other refuses. The commits of version N stay reachable from
-/// `refs/heads/kseries/<name>/v<N>`.
+///
+///     git show refs/kseries/series/<name>:series.json
+///     git log -p refs/kseries/series/<name>        # every change, newest first
+///
+/// Each change is a commit on that ref whose parent is the previous state, moved with
+/// compare-and-swap, so of two concurrent kseries runs one wins and the other refuses. The
+/// commits of version N are on `refs/heads/kseries/<name>/v<N>`; the state is the record of
+/// which commits make a version, so a version ref the state does not record (left by a run
+/// that was killed before it wrote the state) is overwritten by the next run.
 public struct SeriesState: Codable, Equatable, Sendable {
-    /// One posted or generated version.
+    /// The layout of `series.json`; a newer one is refused rather than misread.
+    public static let currentFormat = 1
+
+    /// Where the series comes from.
+    public struct Origin: Codable, Equatable, Sendable {
+        public enum Kind: String, Codable, Sendable {
+            /// A policy under `Templates/`: every version is regenerated from it.
+            case policy
+            /// Hand-written patches (an mbox, a folder of patches or a revision range):
+            /// versions after the first are the previous version's patches, reapplied.
+            case patches
+        }
+
+        public var kind: Kind
+        /// The policy's name, or what was imported (a path or a revision range).
+        public var source: String
+
+        public init(kind: Kind, source: String) {
+            self.kind = kind
+            self.source = source
+        }
+    }
+
+    /// The cover letter's own text, as the author wrote it (kseries adds the changes, the
+    /// shortlog, the diffstat, the range-diff, `base-commit:` and `change-id:`).
+    public struct Cover: Codable, Equatable, Sendable {
+        public var subject: String
+        public var body: String
+
+        public init(subject: String, body: String) {
+            self.subject = subject
+            self.body = body
+        }
+    }
+
+    /// One patch of a version.
+    public struct Patch: Codable, Equatable, Sendable {
+        /// Stable across versions and rebases (unlike a patch-id): given when the patch first
+        /// appears (from its subject) and inherited by the patch it becomes in later versions.
+        public var key: String
+        public var subject: String
+        /// The commit (hex).
+        public var commit: String
+        /// A fingerprint of the lines the patch adds and removes, per file, without context
+        /// or line numbers: a rebase that only moves the patch keeps it.
+        public var code: String
+        /// A fingerprint of the commit message without its trailers.
+        public var message: String
+        /// For a policy series: a fingerprint of the patch's edits in the template, which
+        /// stays the same when the edits re-resolve on a kernel that changed around them.
+        public var template: String?
+        /// Trailers carried into this version's commit (`Reviewed-by: Name <email>`).
+        public var trailers: [String]
+        /// Trailers reviewers gave on this version (`kseries trailers`), carried into the
+        /// next version if the patch does not change in substance.
+        public var received: [String]
+
+        public init(
+            key: String, subject: String, commit: String, code: String, message: String, template: String? = nil,
+            trailers: [String] = [], received: [String] = []
+        ) {
+            self.key = key
+            self.subject = subject
+            self.commit = commit
+            self.code = code
+            self.message = message
+            self.template = template
+            self.trailers = trailers
+            self.received = received
+        }
+
+        /// Whether `other`, a later form of this patch, has the same substance: the same
+        /// added and removed lines, or the same template edits.
+        public func hasSameSubstance(as other: Patch) -> Bool {
+            if code == other.code { return true }
+            if let template, template == other.template { return true }
+            return false
+        }
+    }
+
+    /// One version of the series.
     public struct Version: Codable, Equatable, Sendable {
+        /// How a version was made.
+        public enum Making: String, Codable, Sendable {
+            case generate, rebase, `import`
+        }
+
         public var number: Int
-        /// The ref the user named as base (`v6.12-deb`), and the commit it was.
+        /// The ref the user named as base (`v6.12-deb`), and the commit it was (hex).
         public var baseRef: String
         public var baseCommit: String
-        /// The series' commits, oldest first (hex ids).
-        public var commits: [String]
-        /// Stable keys of the patches, parallel to `commits` (see `PatchKey`).
-        public var patchKeys: [String]
-        /// Seconds since the epoch when this version was made.
+        /// The patches, in series order.
+        public var patches: [Patch]
+        /// `RFC PATCH`: the mails say `[RFC PATCH v<N> i/n]`.
+        public var subjectPrefix: String
+        public var cover: Cover
+        public var made: Making
+        /// Seconds since the epoch (the committer time of the run that made it).
         public var created: Int64
-        /// The author's notes for "Changes since the previous version", kept across regenerations.
-        public var notes: String
-        /// Patches that needed a three-way merge when this version was made by rebasing (1-based).
+        /// Patches (1-based) that a plain apply refused and git's three-way merge placed.
         public var threeWayPatches: [Int]
-        /// The Message-Id of the cover letter once sent.
+        /// The folder the mails were written to, when they were.
+        public var mailFolder: String?
+        /// The cover letter's `Message-Id` once sent, for the next version's `Link to v<N>`.
         public var sentMessageID: String?
 
         public init(
-            number: Int, baseRef: String, baseCommit: String, commits: [String], patchKeys: [String], created: Int64,
-            notes: String = "", threeWayPatches: [Int] = [], sentMessageID: String? = nil
+            number: Int, baseRef: String, baseCommit: String, patches: [Patch], subjectPrefix: String, cover: Cover,
+            made: Making, created: Int64, threeWayPatches: [Int] = [], mailFolder: String? = nil,
+            sentMessageID: String? = nil
         ) {
             self.number = number
             self.baseRef = baseRef
             self.baseCommit = baseCommit
-            self.commits = commits
-            self.patchKeys = patchKeys
+            self.patches = patches
+            self.subjectPrefix = subjectPrefix
+            self.cover = cover
+            self.made = made
             self.created = created
-            self.notes = notes
             self.threeWayPatches = threeWayPatches
+            self.mailFolder = mailFolder
             self.sentMessageID = sentMessageID
         }
+
+        /// The commits, oldest first.
+        public var commits: [String] { patches.map(\.commit) }
+        /// The last commit, or the base for an empty series.
+        public var tip: String { patches.last?.commit ?? baseCommit }
     }
 
-    /// The series' name: the policy's for template series.
+    public var format: Int
+    /// The series' name: the policy's for a policy series.
     public var name: String
     /// b4's `change-id:`, the same for every version.
     public var changeID: String
-    /// `policy:<name>` for template series, `import:<what>` for hand-written ones.
-    public var origin: String
+    public var origin: Origin
+    /// Every version made, oldest first.
     public var versions: [Version]
-    /// Trailers reviewers gave (`Reviewed-by: …`), by patch key.
-    public var trailers: [String: [String]]
+    /// The author's notes for "Changes since v<N-1>" by version number (`"2"`), kept across
+    /// regenerations; set before or after the version is made.
+    public var notes: [String: String]
 
-    public init(name: String, changeID: String, origin: String, versions: [Version] = [], trailers: [String: [String]] = [:]) {
+    public init(name: String, changeID: String, origin: Origin, versions: [Version] = [], notes: [String: String] = [:]) {
+        self.format = Self.currentFormat
         self.name = name
         self.changeID = changeID
         self.origin = origin
         self.versions = versions
-        self.trailers = trailers
+        self.notes = notes
     }
 
     /// The highest version, nil before the first.
     public var latest: Version? { versions.max { $0.number < $1.number } }
 
     public func version(_ number: Int) -> Version? { versions.first { $0.number == number } }
+
+    /// The highest version below `number`: the one a new version `number` follows.
+    public func version(before number: Int) -> Version? {
+        versions.filter { $0.number < number }.max { $0.number < $1.number }
+    }
 
     /// Puts `version` in place of the one with the same number, or adds it.
     public mutating func record(_ version: Version) {
@@ -77,14 +184,37 @@ public struct SeriesState: Codable, Equatable, Sendable {
         versions.sort { $0.number < $1.number }
     }
 
-    /// A b4-style change-id: `<yyyymmdd>-<slug>-<12 hex>`.
-    public static func newChangeID(name: String, now: Date = Date()) -> String {
+    public func notes(for version: Int) -> String { notes[String(version)] ?? "" }
+
+    /// A b4-compatible change-id, `<yyyymmdd>-<slug>-<12 hex>` (b4 0.12 `ez.py`: today's date,
+    /// the series name with runs of non-word characters turned into `-`, 12 hex digits). The
+    /// digits come from the name, the author and the moment rather than from randomness, so a
+    /// run with a fixed identity and date (`GIT_COMMITTER_DATE`) always gives the same id.
+    public static func newChangeID(name: String, identity: Signature, base: ObjectID) -> String {
+        let day = Date(timeIntervalSince1970: TimeInterval(identity.time))
         let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyyMMdd"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        let slug = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.prefix(40))
-        let random = (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-        return "\(formatter.string(from: now))-\(slug)-\(random)"
+        let digest = Fingerprint.hex(["change-id", name, identity.name, identity.email, String(identity.time), base.hex])
+        return "\(formatter.string(from: day))-\(slug(name))-\(digest.prefix(12))"
+    }
+
+    /// b4's slug: runs of characters other than letters, digits and `_` become `-`, trimmed,
+    /// lowercased.
+    public static func slug(_ text: String) -> String {
+        var out = ""
+        var pendingDash = false
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber || character == "_" {
+                if pendingDash && !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.append(character)
+            } else {
+                pendingDash = true
+            }
+        }
+        return out
     }
 }
 
@@ -96,25 +226,52 @@ public struct SeriesStore {
         self.repository = repository
     }
 
+    /// The ref holding a series' state.
     public static func reference(for name: String) -> String { "refs/kseries/series/\(name)" }
+
+    /// The ref holding version `number` of a series.
+    public static func versionReference(_ name: String, _ number: Int) -> String { "refs/heads/kseries/\(name)/v\(number)" }
+
+    /// A series name kseries accepts: it becomes a ref component and a folder name.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.first, first != ".", first != "-", !name.hasSuffix(".lock"), !name.contains("..") else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+    }
 
     /// The state and the commit it was read from; nil when the series has none yet.
     public func load(_ name: String) throws(KSeriesError) -> (state: SeriesState, commit: ObjectID)? {
+        let reference = Self.reference(for: name)
         do {
-            guard let commit = try repository.referenceTarget(Self.reference(for: name)) else { return nil }
+            guard let commit = try repository.referenceTarget(reference) else { return nil }
             let file = try repository.file(at: "series.json", inCommit: commit)
+            let state: SeriesState
             do {
-                return (try JSONDecoder().decode(SeriesState.self, from: Data(file.contents)), commit)
+                state = try JSONDecoder().decode(SeriesState.self, from: Data(file.contents))
             } catch {
-                throw KSeriesError.output(
-                    path: "\(Self.reference(for: name)):series.json", message: "cannot read the series state: \(error)")
+                throw KSeriesError.output(path: "\(reference):series.json", message: "cannot read the series state: \(error)")
             }
+            guard state.format <= SeriesState.currentFormat else {
+                throw KSeriesError.output(
+                    path: "\(reference):series.json",
+                    message: "written by a newer kseries (format \(state.format), this one reads \(SeriesState.currentFormat))")
+            }
+            return (state, commit)
         } catch let error as GitError {
             throw .git(error)
         } catch let error as KSeriesError {
             throw error
         } catch {
-            throw .output(path: Self.reference(for: name), message: "\(error)")
+            throw .output(path: reference, message: "\(error)")
+        }
+    }
+
+    /// Every series with a state, by name.
+    public func names() throws(KSeriesError) -> [String] {
+        do {
+            return try repository.referenceNames(matching: "refs/kseries/series/*")
+                .map { String($0.dropFirst("refs/kseries/series/".count)) }
+        } catch {
+            throw .git(error)
         }
     }
 
@@ -122,6 +279,17 @@ public struct SeriesStore {
     /// (nil: only if it does not exist). Throws `.git` with `.referenceMoved` otherwise.
     @discardableResult
     public func save(_ state: SeriesState, expecting expected: ObjectID?, message: String, identity: Signature) throws(KSeriesError) -> ObjectID {
+        let commit = try write(state, parent: expected, message: message, identity: identity)
+        do {
+            try repository.updateReference(Self.reference(for: state.name), to: commit, expecting: expected, logMessage: message)
+        } catch {
+            throw .git(error)
+        }
+        return commit
+    }
+
+    /// Writes the state commit without moving the ref.
+    func write(_ state: SeriesState, parent: ObjectID?, message: String, identity: Signature) throws(KSeriesError) -> ObjectID {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -130,14 +298,30 @@ public struct SeriesStore {
             var tree = TreeEditor(repository: repository, base: nil)
             tree.write(blob: try repository.writeBlob(json), at: "series.json")
             let treeID = try tree.commitTrees()
-            let commit = try repository.createCommit(
-                tree: treeID, parents: expected.map { [$0] } ?? [], author: identity, committer: identity, message: message + "\n")
-            try repository.updateReference(Self.reference(for: state.name), to: commit, expecting: expected, logMessage: message)
-            return commit
+            return try repository.createCommit(
+                tree: treeID, parents: parent.map { [$0] } ?? [], author: identity, committer: identity, message: message + "\n")
         } catch let error as GitError {
             throw .git(error)
         } catch {
             throw .output(path: Self.reference(for: state.name), message: "cannot write the series state: \(error)")
         }
+    }
+}
+
+/// Short, stable digests of text for the state (FNV-1a, 64 bits, as 16 hex digits): equal
+/// inputs give equal fingerprints on every machine. Not for security.
+enum Fingerprint {
+    static func hex(_ parts: [String]) -> String {
+        hex(bytes: parts.flatMap { Array($0.utf8) + [0] })
+    }
+
+    static func hex(bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

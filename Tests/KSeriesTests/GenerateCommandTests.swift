@@ -82,7 +82,9 @@ struct GenerateCommandTests {
         #expect(output.status == 0, "\(output.stderrText)")
         #expect(output.stdoutText.contains("wrote 2 mails to patches/demo/v1/"))
         #expect(try setup.fixture.userStateDigest() == before)
-        #expect(try setup.fixture.git("for-each-ref", "--format=%(refname)") == "refs/heads/kseries/demo/v1\nrefs/heads/main")
+        #expect(
+            try setup.fixture.git("for-each-ref", "--format=%(refname)")
+                == "refs/heads/kseries/demo/v1\nrefs/heads/main\nrefs/kseries/series/demo")
         let patch = String(decoding: try setup.fixture.scratch.read("run/patches/demo/v1/0001-demo-Note-the-run-loop.patch"), as: UTF8.self)
         #expect(patch.contains("Subject: [RFC PATCH v1 1/1] demo: Note the run loop\n"))
         #expect(patch.contains(" \tint cpu = get_cpu();\n+\td->running = true;\n \n"))

@@ -1,0 +1,290 @@
+import Foundation
+
+/// The mails of a saved thread or series: an mbox (`git format-patch --stdout`, `b4 mbox`,
+/// lore's `t.mbox`), a single mail, or a folder of `.patch`/`.eml` files. Only what kseries
+/// needs is read: threading headers, the subject's `[PATCH vN i/n]` tags, the sender and the
+/// plain-text body (quoted-printable and base64 decoded, the first `text/plain` part of a
+/// multipart mail).
+struct ThreadMailbox {
+    /// One mail.
+    struct Mail {
+        /// Lowercased header names, values unfolded and RFC 2047 decoded; several for repeated headers.
+        var headers: [String: [String]]
+        var body: String
+        /// 1-based line of the mail in its file, and the file.
+        var file: String
+        var line: Int
+
+        func header(_ name: String) -> String? { headers[name]?.first }
+
+        var subject: String { header("subject") ?? "" }
+        var from: String { header("from") ?? "" }
+        var messageID: String? { header("message-id").flatMap { Self.messageIDs(in: $0).first } }
+        var inReplyTo: String? { header("in-reply-to").flatMap { Self.messageIDs(in: $0).first } }
+        var references: [String] { (headers["references"] ?? []).flatMap(Self.messageIDs(in:)) }
+        var tags: SubjectTags { SubjectTags(subject) }
+
+        /// The ids in angle brackets of a header value.
+        static func messageIDs(in value: String) -> [String] {
+            var ids: [String] = []
+            var rest = Substring(value)
+            while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+                ids.append(String(rest[rest.index(after: open)..<close]))
+                rest = rest[rest.index(after: close)...]
+            }
+            if ids.isEmpty {
+                let bare = value.trimmingCharacters(in: .whitespaces)
+                if !bare.isEmpty && !bare.contains(" ") { ids.append(bare) }
+            }
+            return ids
+        }
+    }
+
+    var mails: [Mail]
+
+    /// Reads an mbox, a mail or a folder of mails.
+    static func read(_ path: String) throws(SeriesVersionError) -> ThreadMailbox {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .input("\(path): no such file or folder")
+        }
+        if isDirectory.boolValue {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .filter { $0.hasSuffix(".patch") || $0.hasSuffix(".eml") || $0.hasSuffix(".mbox") }.sorted()
+                .filter { $0 != MailFolderWriter.mailboxName }
+            var mails: [Mail] = []
+            for name in names { mails += try read(path + "/" + name).mails }
+            return ThreadMailbox(mails: mails)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .input("\(path): cannot be read") }
+        return ThreadMailbox(mails: split(Array(data), file: path))
+    }
+
+    /// Splits an mbox on its `From ` lines, as `git mailsplit` does (a text without one is
+    /// one mail); a body line that starts with `From ` and ends like a date would split it
+    /// too, which is why mboxrd writers escape them.
+    static func split(_ bytes: [UInt8], file: String) -> [Mail] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var mails: [Mail] = []
+        var start: Int?
+        var startLine = 1
+        var current: [Substring] = []
+        func flush() {
+            if start != nil || !current.isEmpty, current.contains(where: { !$0.isEmpty }) {
+                mails.append(parse(current, file: file, line: startLine))
+            }
+            current = []
+        }
+        for (index, line) in lines.enumerated() {
+            if isFromLine(line) {
+                flush()
+                start = index
+                startLine = index + 1
+                continue
+            }
+            current.append(line)
+        }
+        flush()
+        return mails
+    }
+
+    /// `From <anything> <weekday> <month> <day> <hh:mm:ss> <year>`.
+    static func isFromLine(_ line: Substring) -> Bool {
+        guard line.hasPrefix("From ") else { return false }
+        let words = line.split(separator: " ")
+        guard let year = words.last, year.count == 4, year.allSatisfy(\.isNumber) else { return false }
+        return words.contains { $0.count == 8 && $0.filter { $0 == ":" }.count == 2 }
+    }
+
+    static func parse(_ lines: [Substring], file: String, line: Int) -> Mail {
+        var headers: [String: [String]] = [:]
+        var index = 0
+        var name: String?
+        var value = ""
+        func flush() {
+            if let name { headers[name, default: []].append(decodeWords(value.trimmingCharacters(in: .whitespaces))) }
+            name = nil
+            value = ""
+        }
+        while index < lines.count {
+            let raw = lines[index].hasSuffix("\r") ? lines[index].dropLast() : lines[index]
+            if raw.isEmpty {
+                index += 1
+                break
+            }
+            if let first = raw.first, first == " " || first == "\t", name != nil {
+                value += " " + raw.trimmingCharacters(in: .whitespaces)
+            } else if let colon = raw.firstIndex(of: ":"), !raw[..<colon].contains(" ") {
+                flush()
+                name = raw[..<colon].lowercased()
+                value = String(raw[raw.index(after: colon)...])
+            } else {
+                break
+            }
+            index += 1
+        }
+        flush()
+        let rawBody = lines[index...].joined(separator: "\n")
+        let body = decodeBody(
+            rawBody, contentType: headers["content-type"]?.first ?? "",
+            encoding: headers["content-transfer-encoding"]?.first ?? "")
+        // mboxrd escapes body lines that start with "From " as ">From ".
+        let unescaped = body.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            let stripped = line.drop { $0 == ">" }
+            return stripped.hasPrefix("From ") && stripped.count < line.count ? line.dropFirst() : line
+        }.joined(separator: "\n")
+        return Mail(headers: headers, body: unescaped, file: file, line: line)
+    }
+
+    /// The plain text of a body: decoded, and for a multipart mail its first `text/plain` part.
+    static func decodeBody(_ body: String, contentType: String, encoding: String) -> String {
+        let type = contentType.lowercased()
+        if type.hasPrefix("multipart/"), let boundary = parameter("boundary", in: contentType) {
+            let parts = body.components(separatedBy: "--" + boundary)
+            for part in parts.dropFirst() where !part.hasPrefix("--") {
+                let mail = parse(part.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map { $0 }, file: "", line: 0)
+                let partType = (mail.header("content-type") ?? "text/plain").lowercased()
+                if partType.hasPrefix("text/plain") || partType.hasPrefix("multipart/") { return mail.body }
+            }
+            return ""
+        }
+        switch encoding.lowercased().trimmingCharacters(in: .whitespaces) {
+        case "quoted-printable": return String(decoding: quotedPrintable(Array(body.utf8)), as: UTF8.self)
+        case "base64": return String(decoding: base64(Array(body.utf8)), as: UTF8.self)
+        default: return body
+        }
+    }
+
+    static func parameter(_ name: String, in value: String) -> String? {
+        for piece in value.split(separator: ";").dropFirst() {
+            let pair = piece.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
+            return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return nil
+    }
+
+    /// RFC 2047 encoded words; whitespace between two of them is dropped.
+    static func decodeWords(_ value: String) -> String {
+        guard value.contains("=?") else { return value }
+        var out = ""
+        var rest = Substring(value)
+        var lastWasEncoded = false
+        while !rest.isEmpty {
+            if rest.hasPrefix("=?"), let decoded = encodedWord(&rest) {
+                if lastWasEncoded { while out.last == " " { out.removeLast() } }
+                out += decoded
+                lastWasEncoded = true
+                continue
+            }
+            let character = rest.removeFirst()
+            if character != " " && character != "\t" { lastWasEncoded = false }
+            out.append(character)
+        }
+        return out
+    }
+
+    private static func encodedWord(_ rest: inout Substring) -> String? {
+        let parts = rest.dropFirst(2).split(separator: "?", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[3].hasPrefix("="), parts[1].count == 1 else { return nil }
+        let charset = parts[0].lowercased()
+        let text = Array(parts[2].utf8)
+        var bytes: [UInt8]
+        switch parts[1].lowercased() {
+        case "q": bytes = quotedPrintable(text.map { $0 == UInt8(ascii: "_") ? 0x20 : $0 })
+        case "b": bytes = base64(text)
+        default: return nil
+        }
+        if charset.hasPrefix("iso-8859") || charset == "latin1" {
+            bytes = Array(String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })).utf8)
+        }
+        rest = parts[3].dropFirst()
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func quotedPrintable(_ input: [UInt8]) -> [UInt8] {
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 0x30...0x39: byte - 0x30
+            case 0x41...0x46: byte - 0x41 + 10
+            case 0x61...0x66: byte - 0x61 + 10
+            default: nil
+            }
+        }
+        var out: [UInt8] = []
+        var index = 0
+        while index < input.count {
+            if input[index] == UInt8(ascii: "=") {
+                if index + 1 < input.count, input[index + 1] == 0x0A {
+                    index += 2
+                    continue
+                }
+                if index + 2 < input.count, input[index + 1] == 0x0D, input[index + 2] == 0x0A {
+                    index += 3
+                    continue
+                }
+                if index + 2 < input.count, let high = hex(input[index + 1]), let low = hex(input[index + 2]) {
+                    out.append(high << 4 | low)
+                    index += 3
+                    continue
+                }
+            }
+            out.append(input[index])
+            index += 1
+        }
+        return out
+    }
+
+    static func base64(_ input: [UInt8]) -> [UInt8] {
+        let filtered = String(decoding: input.filter { !($0 == 0x0A || $0 == 0x0D || $0 == 0x20) }, as: UTF8.self)
+        let padded = filtered + String(repeating: "=", count: (4 - filtered.count % 4) % 4)
+        return Data(base64Encoded: padded).map { Array($0) } ?? []
+    }
+}
+
+/// What the bracketed tags and prefixes of a subject say: `Re: [RFC PATCH v2 3/5] kvm: …`.
+struct SubjectTags: Equatable {
+    var isReply: Bool
+    var version: Int?
+    var number: Int?
+    var total: Int?
+    /// The subject without `Re:` and the bracketed tags.
+    var title: String
+
+    init(_ subject: String) {
+        var text = Substring(subject)
+        var reply = false
+        var version: Int?
+        var number: Int?
+        var total: Int?
+        while true {
+            text = text.drop { $0 == " " || $0 == "\t" }
+            let lowered = text.lowercased()
+            if lowered.hasPrefix("re:") || lowered.hasPrefix("aw:") || lowered.hasPrefix("fwd:") {
+                reply = reply || !lowered.hasPrefix("fwd:")
+                text = text[text.index(after: text.firstIndex(of: ":")!)...]
+                continue
+            }
+            if text.first == "[", let close = text.firstIndex(of: "]") {
+                for word in text[text.index(after: text.startIndex)..<close].split(separator: " ") {
+                    let lower = word.lowercased()
+                    if lower.hasPrefix("v"), let value = Int(lower.dropFirst()) { version = value }
+                    let counter = word.split(separator: "/")
+                    if counter.count == 2, let i = Int(counter[0]), let n = Int(counter[1]) {
+                        number = i
+                        total = n
+                    }
+                }
+                text = text[text.index(after: close)...]
+                continue
+            }
+            break
+        }
+        isReply = reply
+        self.version = version
+        self.number = number
+        self.total = total
+        title = text.trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Git
+import RangeDiff
+import Series
+
+/// The mails of one version of a series, as `git format-patch --cover-letter --base
+/// --range-diff=<previous version> -v <N>` writes them, plus what kseries adds to the cover
+/// letter: the "Changes since v<N-1>" of every version made by kseries (newest first, the
+/// author's notes first in each), and b4's `change-id:` line after `base-commit:`.
+struct VersionMails {
+    let repository: Repository
+
+    struct Rendered {
+        var mails: SeriesMails
+        /// Why the range-diff is missing, when it is (the previous version's commits are gone).
+        var warnings: [String]
+    }
+
+    func render(state: SeriesState, version: SeriesState.Version, sender: Signature) throws(KSeriesError) -> Rendered {
+        var warnings: [String] = []
+        let commits = try Self.ids(version.commits, series: state.name, version: version.number)
+        guard let base = ObjectID(hex: version.baseCommit) else {
+            throw .output(path: SeriesStore.reference(for: state.name), message: "v\(version.number) has no valid base commit")
+        }
+        var blurb = SeriesMailer.trimmed(version.cover.body)
+        let changes = ChangeLog.text(state: state, upTo: version)
+        if !changes.isEmpty { blurb += (blurb.isEmpty ? "" : "\n\n") + changes }
+
+        var mails: SeriesMails
+        do {
+            mails = try SeriesMailer(repository: repository).mails(
+                commits: commits, base: base, cover: (subject: version.cover.subject, body: blurb), sender: sender,
+                subjectPrefix: "\(version.subjectPrefix) v\(version.number)".trimmingCharacters(in: .whitespaces))
+        } catch {
+            throw .git(error)
+        }
+
+        var rangeDiff: [UInt8] = []
+        if let previous = state.version(before: version.number) {
+            do {
+                let old = try Self.ids(previous.commits, series: state.name, version: previous.number)
+                let text = try RangeDiff(repository: repository).compare(old: old, new: commits)
+                rangeDiff = Array("Range-diff against v\(previous.number):\n".utf8) + text
+            } catch {
+                warnings.append("no range-diff against v\(previous.number) in the cover letter: \(error)")
+            }
+        }
+        mails = Self.finishCover(mails, rangeDiff: rangeDiff, changeID: state.changeID)
+        return Rendered(mails: mails, warnings: warnings)
+    }
+
+    static func ids(_ hexes: [String], series: String, version: Int) throws(KSeriesError) -> [ObjectID] {
+        var ids: [ObjectID] = []
+        for hex in hexes {
+            guard let id = ObjectID(hex: hex) else {
+                throw .output(path: SeriesStore.reference(for: series), message: "v\(version) records '\(hex)', which is no commit id")
+            }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Adds the range-diff where `git format-patch --range-diff` puts it (after the diffstat,
+    /// before `base-commit:`) and `change-id:` after `base-commit:`, where b4 writes it, to the
+    /// cover letter file and to the cover letter in the mailbox.
+    static func finishCover(_ mails: SeriesMails, rangeDiff: [UInt8], changeID: String) -> SeriesMails {
+        guard var cover = mails.files.first, let bodyStart = ByteSearch.find([0x0A, 0x0A], in: cover.bytes).map({ $0 + 2 }) else {
+            return mails
+        }
+        let oldBody = Array(cover.bytes[bodyStart...])
+        var body = oldBody
+        let marker = Array("\nbase-commit: ".utf8)
+        guard let baseLine = ByteSearch.find(marker, in: body) else { return mails }
+        guard let lineEnd = body[(baseLine + 1)...].firstIndex(of: 0x0A) else { return mails }
+        body.insert(contentsOf: Array("change-id: \(changeID)\n".utf8), at: lineEnd + 1)
+        body.insert(contentsOf: rangeDiff, at: baseLine)
+        cover.bytes = Array(cover.bytes[..<bodyStart]) + body
+        var result = mails
+        result.files[0] = cover
+        if let at = ByteSearch.find(oldBody, in: mails.mailbox) {
+            result.mailbox.replaceSubrange(at..<(at + oldBody.count), with: body)
+        }
+        return result
+    }
+}
+
+/// The "Changes since v<N-1>" sections of a cover letter.
+enum ChangeLog {
+    /// Every section up to `version`, newest first, for the versions kseries made from a
+    /// previous one.
+    static func text(state: SeriesState, upTo version: SeriesState.Version) -> String {
+        var sections: [String] = []
+        var current: SeriesState.Version? = version
+        while let this = current {
+            let previous = state.version(before: this.number)
+            if let previous, this.made != .import {
+                sections.append(section(previous: previous, current: this, notes: state.notes(for: this.number)))
+            } else if previous == nil, this.number > 1, !state.notes(for: this.number).isEmpty {
+                sections.append("Changes since v\(this.number - 1):\n" + SeriesMailer.trimmed(state.notes(for: this.number)))
+            }
+            current = previous
+        }
+        return sections.joined(separator: "\n\n")
+    }
+
+    /// One section: the author's notes as written, then what kseries knows changed.
+    static func section(previous: SeriesState.Version, current: SeriesState.Version, notes: String) -> String {
+        var lines = ["Changes since v\(previous.number):"]
+        let trimmedNotes = SeriesMailer.trimmed(notes)
+        if !trimmedNotes.isEmpty {
+            lines += trimmedNotes.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        let items = facts(previous: previous, current: current)
+        if items.isEmpty && trimmedNotes.isEmpty {
+            lines.append("- No changes to the patches.")
+        }
+        for item in items {
+            // A link stays on one line, as b4 writes it.
+            lines += item.hasPrefix("Link to ") ? ["- " + item] : wrap("- " + item, width: 72, indent: "  ")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// What changed from `previous` to `current`, one sentence each.
+    static func facts(previous: SeriesState.Version, current: SeriesState.Version) -> [String] {
+        var items: [String] = []
+        if previous.baseCommit != current.baseCommit {
+            items.append(
+                "Rebased onto \(current.baseRef) (\(current.baseCommit.prefix(12))), from \(previous.baseRef) (\(previous.baseCommit.prefix(12))).")
+        }
+        let count = current.patches.count
+        var collected: [(trailer: String, patches: [Int])] = []
+        for (index, patch) in current.patches.enumerated() {
+            let number = "\(index + 1)/\(count)"
+            guard let old = previous.patches.first(where: { $0.key == patch.key }) else {
+                items.append("New patch \(number): \(patch.subject).")
+                continue
+            }
+            var parts: [String] = []
+            if old.subject != patch.subject { parts.append("retitled (was: \(old.subject))") }
+            if old.code != patch.code {
+                if let template = patch.template, template == old.template {
+                    parts.append("the same edits re-resolved on \(current.baseRef), so the diff changed")
+                } else {
+                    parts.append("the code changed")
+                }
+            }
+            if current.threeWayPatches.contains(index + 1) { parts.append("placed by a three-way merge") }
+            if old.message != patch.message { parts.append("the commit message changed") }
+            let given = old.trailers + old.received.filter { !old.trailers.contains($0) }
+            if !given.isEmpty && !old.hasSameSubstance(as: patch) {
+                parts.append("dropped its tags (\(given.joined(separator: ", ")))")
+            }
+            if !parts.isEmpty { items.append("Patch \(number) (\(patch.subject)): " + parts.joined(separator: "; ") + ".") }
+            for trailer in patch.trailers where !old.trailers.contains(trailer) {
+                if let at = collected.firstIndex(where: { $0.trailer == trailer }) {
+                    collected[at].patches.append(index + 1)
+                } else {
+                    collected.append((trailer, [index + 1]))
+                }
+            }
+        }
+        for (index, old) in previous.patches.enumerated() where !current.patches.contains(where: { $0.key == old.key }) {
+            items.append("Dropped v\(previous.number)'s patch \(index + 1)/\(previous.patches.count): \(old.subject).")
+        }
+        let oldOrder = previous.patches.map(\.key).filter { key in current.patches.contains { $0.key == key } }
+        let newOrder = current.patches.map(\.key).filter { key in previous.patches.contains { $0.key == key } }
+        if oldOrder != newOrder { items.append("Reordered the patches.") }
+        for (trailer, patches) in collected {
+            let which = patches.count == count ? "all patches" : patches.map { "\($0)/\(count)" }.joined(separator: ", ")
+            items.append("Added \(trailer) (\(which)).")
+        }
+        if let link = previous.sentMessageID {
+            items.append("Link to v\(previous.number): https://lore.kernel.org/r/\(link)")
+        }
+        return items
+    }
+
+    /// Greedy word wrap; a word longer than the width stays whole.
+    static func wrap(_ text: String, width: Int, indent: String) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if line.isEmpty {
+                line = (lines.isEmpty ? "" : indent) + word
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = indent + word
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}
+
+/// Finding bytes in bytes.
+enum ByteSearch {
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        let first = needle[0]
+        var index = start
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import Git
+import KSeries
+import Policy
+import RangeDiff
+import Testing
+import TestSupport
+
+/// Rebasing on the real kernel tree: both shipped policies from `v6.1-deb` to `v6.12-deb`, as
+/// policies and as plain patches, checked against git (`git am`, `git apply -C1`, `git
+/// merge-file`, `git range-diff`, `git format-patch --range-diff`).
+@Suite("rebase on the real kernel, v6.1-deb to v6.12-deb")
+struct RebaseRealKernelTests {
+    /// A scratch clone, a folder for mails, and the fixed identity of the shipped series.
+    struct Kernel {
+        let clone: KernelScratchClone
+        let output: ScratchDirectory
+        let environment: [String: String]
+        let templates = PolicyCatalog(searchPath: [ProjectLayout.templates])
+
+        init() throws {
+            clone = try KernelScratchClone()
+            output = try ScratchDirectory("kseries-rebase-real")
+            var environment = clone.environment
+            for (key, value) in ShippedSeriesTests.identity { environment[key] = value }
+            self.environment = environment
+        }
+
+        @discardableResult
+        func git(_ arguments: String...) throws -> String {
+            try ProcessRunner.checked(["git", "-C", clone.path] + arguments, environment: environment)
+                .stdoutText.trimmingCharacters(in: .newlines)
+        }
+
+        func generate(_ policy: String, on base: String) throws -> SeriesGenerator.Result {
+            try SeriesGenerator().generate(
+                .init(
+                    policy: try templates.policy(named: policy), treePath: clone.path, base: base,
+                    outputDirectory: output.path, environment: environment))
+        }
+
+        func rebase(_ series: String, onto: String) throws(SeriesVersionError) -> SeriesRebaser.Result {
+            try SeriesRebaser().rebase(
+                .init(
+                    series: series, onto: onto, treePath: clone.path, outputDirectory: output.path, templates: templates,
+                    environment: environment))
+        }
+
+        func importSeries(_ source: String, as name: String, policy: String? = nil) throws -> SeriesImporter.Result {
+            try SeriesImporter().importSeries(
+                .init(
+                    source: source, treePath: clone.path, series: name,
+                    policy: try policy.map { try templates.policy(named: $0) }, environment: environment))
+        }
+
+        /// `git am` of a folder's patches on `base` in a sparse work tree; the resulting tree.
+        func gitAm(_ folder: String, on base: String) throws -> String {
+            let patches = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+                .filter { $0.hasSuffix(".patch") && !$0.hasPrefix("0000-") }.map { "\(folder)/\($0)" }
+            let touched = try patches.flatMap { patch in
+                try String(contentsOfFile: patch, encoding: .utf8).split(separator: "\n")
+                    .filter { $0.hasPrefix("+++ b/") }.map { String($0.dropFirst(6)) }
+            }
+            let work = try clone.sparseWorkTree(at: base, paths: Array(Set(touched)))
+            try ProcessRunner.checked(["git", "-C", work, "am", "--quiet"] + patches, environment: environment)
+            return try ProcessRunner.checked(["git", "-C", work, "rev-parse", "HEAD^{tree}"]).stdoutText
+                .trimmingCharacters(in: .newlines)
+        }
+
+        /// A blob's bytes (`<rev>:<path>`).
+        func blob(_ spec: String) throws -> [UInt8] {
+            try ProcessRunner.checked(["git", "-C", clone.path, "show", spec], environment: environment).stdout
+        }
+
+        /// The range-diff section of a cover letter, without its title.
+        func coverRangeDiff(_ cover: String) -> String? {
+            guard let start = cover.range(of: "\nRange-diff against v1:\n"), let end = cover.range(of: "\nbase-commit: ") else { return nil }
+            return String(cover[start.upperBound..<end.lowerBound])
+        }
+    }
+
+    @Test("run-loop: v1 generated on v6.1-deb becomes v2 on v6.12-deb; its rcu_pending() patch is re-resolved, not applied as text")
+    func runLoopPolicy() throws {
+        let kernel = try Kernel()
+        let v1 = try kernel.generate("rcu-kvm-run-loop", on: "v6.1-deb")
+        let v1Cover = try String(contentsOfFile: "\(v1.directory)/0000-cover-letter.patch", encoding: .utf8)
+        // As text, patch 3 does not apply to 6.12, even with one line of context (git agrees).
+        let work = "\(kernel.clone.scratch.path)/apply-check"
+        for arguments in [
+            ["clone", "-q", "--shared", "--no-checkout", kernel.clone.path, work],
+            ["-C", work, "sparse-checkout", "set", "--no-cone", "kernel/rcu/tree.c"], ["-C", work, "checkout", "-q", "--detach", "v6.12-deb"],
+        ] {
+            try ProcessRunner.checked(["git"] + arguments, environment: kernel.environment)
+        }
+        let patch3 = try #require(v1.files.first { $0.contains("/0003-") })
+        let refused = try ProcessRunner.run(["git", "-C", work, "apply", "-C1", "--check", patch3], environment: kernel.environment)
+        #expect(refused.status != 0)
+        #expect(refused.stderrText.contains("patch failed: kernel/rcu/tree.c:3899"))
+
+        let v2 = try kernel.rebase("rcu-kvm-run-loop", onto: "v6.12-deb")
+        #expect(v2.version.number == 2)
+        #expect(v2.threeWayPatches.isEmpty)
+        #expect(try kernel.git("rev-parse", "refs/heads/kseries/rcu-kvm-run-loop/v1") == v1.commits.last?.hex)
+        #expect(try String(contentsOfFile: "\(v1.directory)/0000-cover-letter.patch", encoding: .utf8) == v1Cover)
+        // The patches are what generate writes on 6.12 (the shipped series) but for the version.
+        let shipped = "\(ProjectLayout.root)/patches/rcu-kvm-run-loop/v1"
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped).filter({ $0.hasPrefix("000") && !$0.hasPrefix("0000") }) {
+            let ours = try String(contentsOfFile: "\(v2.directory)/\(name)", encoding: .utf8)
+            let theirs = try String(contentsOfFile: "\(shipped)/\(name)", encoding: .utf8)
+            #expect(ShippedSeriesTests.stable(ours) == ShippedSeriesTests.stable(theirs.replacingOccurrences(of: "[RFC PATCH v1 ", with: "[RFC PATCH v2 ")), "\(name)")
+        }
+        #expect(try kernel.gitAm(v2.directory, on: "v6.12-deb") == (try kernel.git("rev-parse", "\(v2.reference)^{tree}")))
+
+        let cover = try String(contentsOfFile: "\(v2.directory)/0000-cover-letter.patch", encoding: .utf8)
+        #expect(cover.contains("""
+            Changes since v1:
+            - Rebased onto v6.12-deb (94e025784a3c), from v6.1-deb (71a6ea738a71).
+            - Patch 3/3 (rcu: Ignore nohz_full CPUs in KVM's vCPU run loop): the
+              same edits re-resolved on v6.12-deb, so the diff changed.
+
+            """))
+        let changeID = v2.state.changeID
+        #expect(v1Cover.contains("\nchange-id: \(changeID)\n") && cover.contains("\nchange-id: \(changeID)\n"))
+        try expectRangeDiffParity(kernel, cover: cover, old: "v6.1-deb..\(v1.reference)", new: "v6.12-deb..\(v2.reference)")
+    }
+
+    @Test("last-exit: v1 generated on v6.1-deb becomes v2 on v6.12-deb as a policy, and as plain patches linked to it")
+    func lastExitPolicy() throws {
+        let kernel = try Kernel()
+        let v1 = try kernel.generate("rcu-kvm-last-exit", on: "v6.1-deb")
+        let v2 = try kernel.rebase("rcu-kvm-last-exit", onto: "v6.12-deb")
+        #expect(try kernel.gitAm(v2.directory, on: "v6.12-deb") == (try kernel.git("rev-parse", "\(v2.reference)^{tree}")))
+        let cover = try String(contentsOfFile: "\(v2.directory)/0000-cover-letter.patch", encoding: .utf8)
+        #expect(cover.contains("Changes since v1:\n- Rebased onto v6.12-deb (94e025784a3c), from v6.1-deb (71a6ea738a71).\n"))
+        try expectRangeDiffParity(kernel, cover: cover, old: "v6.1-deb..\(v1.reference)", new: "v6.12-deb..\(v2.reference)")
+
+        // The posted v1, imported from its mails and linked to the policy that makes it.
+        let posted = try kernel.importSeries("\(v1.directory)/series.mbox", as: "last-exit-posted", policy: "rcu-kvm-last-exit")
+        #expect(posted.state.origin == SeriesState.Origin(kind: .policy, source: "rcu-kvm-last-exit"))
+        let moved = try kernel.rebase("last-exit-posted", onto: "v6.12-deb")
+        #expect(try kernel.git("rev-parse", "\(moved.reference)^{tree}") == (try kernel.git("rev-parse", "\(v2.reference)^{tree}")))
+    }
+
+    @Test("last-exit as plain patches: neither git apply nor git's three-way merge moves them to 6.12; every hunk is reported, nothing written")
+    func lastExitPlainPatches() throws {
+        let kernel = try Kernel()
+        let v1 = try kernel.generate("rcu-kvm-last-exit", on: "v6.1-deb")
+        _ = try kernel.importSeries("\(v1.directory)/series.mbox", as: "last-exit-posted")
+        let refs = try kernel.git("for-each-ref")
+        do {
+            _ = try kernel.rebase("last-exit-posted", onto: "v6.12-deb")
+            Issue.record("the plain patches rebased")
+        } catch {
+            let text = error.description
+            #expect(text.hasPrefix("last-exit-posted v1 does not rebase onto v6.12-deb: 2 of 2 patches neither apply nor merge three ways; v1 is untouched and nothing was written\n"))
+            for expected in [
+                "include/linux/kvm_host.h:480: hunk #2 (@@ -472,6 +480,9 @@ static __always_inline void guest_state_enter_irqoff(void)) does not apply; nearest: line ",
+                "virt/kvm/kvm_main.c:112: hunk #1 (@@ -112,6 +112,9 @@ static struct kmem_cache *kvm_vcpu_cache;) does not apply; nearest: line 108 matches 3 of 6 lines",
+                "kernel/rcu/tree.c:3899: hunk #1 (@@ -3899,7 +3899,8 @@ static int rcu_pending(int user)) does not apply; nearest: line 4449 matches 3 of 7 lines",
+                "three-way merge: include/linux/kvm_host.h: conflicts", "three-way merge: virt/kvm/kvm_main.c: conflicts",
+                "three-way merge: kernel/rcu/tree.c: conflicts",
+            ] {
+                #expect(text.contains(expected), "lacks \(expected):\n\(text)")
+            }
+        }
+        #expect(try kernel.git("for-each-ref") == refs)
+        #expect(!FileManager.default.fileExists(atPath: "\(kernel.output.path)/last-exit-posted"))
+        // git's own three-way merge of the same files conflicts too.
+        for (commit, file) in [(v1.commits[0], "include/linux/kvm_host.h"), (v1.commits[0], "virt/kvm/kvm_main.c"), (v1.commits[1], "kernel/rcu/tree.c")] {
+            #expect(try mergeFile(kernel, ancestor: "\(commit.hex)^:\(file)", ours: "v6.12-deb:\(file)", theirs: "\(commit.hex):\(file)").status > 0)
+        }
+    }
+
+    @Test("run-loop as plain patches: the rcu_pending() hunk is reported where it failed, with its near miss")
+    func runLoopPlainPatches() throws {
+        let kernel = try Kernel()
+        let v1 = try kernel.generate("rcu-kvm-run-loop", on: "v6.1-deb")
+        _ = try kernel.importSeries("v6.1-deb..\(v1.reference)", as: "run-loop-hand")
+        do {
+            _ = try kernel.rebase("run-loop-hand", onto: "v6.12-deb")
+            Issue.record("the plain patches rebased")
+        } catch {
+            #expect(error.description.contains("patch 3 \"rcu: Ignore nohz_full CPUs in KVM's vCPU run loop\" does not apply:\n  kernel/rcu/tree.c:3899: hunk #1"))
+            #expect(error.description.contains("expected \"\tif ((user || rcu_is_cpu_rrupt_from_idle()) && rcu_nohz_full_cpu())\""))
+            #expect(!error.description.contains("patch 2 "))
+        }
+        #expect(try kernel.git("for-each-ref", "refs/heads/kseries/run-loop-hand").split(separator: "\n").count == 1)
+    }
+
+    @Test("a patch whose context moved on the new base is placed by the three-way merge, as git merge-file places it")
+    func threeWayOnTheKernel() throws {
+        let kernel = try Kernel()
+        // The shipped series (on v6.12-deb), imported from its folder.
+        _ = try kernel.importSeries("\(ProjectLayout.root)/patches/rcu-kvm-run-loop/v1", as: "run-loop-posted")
+        // A kernel where a line two below patch 2's insertion changed.
+        try kernel.clone.commit(on: "v6.12-deb", tag: "v6.12-kvm", file: "virt/kvm/kvm_main.c", message: "KVM: touch vcpu_load") {
+            $0.replacingOccurrences(of: "\tkvm_arch_vcpu_load(vcpu, cpu);\n\tput_cpu();", with: "\tkvm_arch_vcpu_load(vcpu, cpu); /* here */\n\tput_cpu();")
+        }
+        let v2 = try kernel.rebase("run-loop-posted", onto: "v6.12-kvm")
+        #expect(v2.threeWayPatches == [2])
+        let original = try kernel.git("rev-parse", "refs/heads/kseries/run-loop-posted/v1~1")
+        let merged = try kernel.blob("\(v2.version.patches[1].commit):virt/kvm/kvm_main.c")
+        let gitMerged = try mergeFile(
+            kernel, ancestor: "\(original)^:virt/kvm/kvm_main.c", ours: "v6.12-kvm:virt/kvm/kvm_main.c",
+            theirs: "\(original):virt/kvm/kvm_main.c")
+        #expect(gitMerged.status == 0)
+        #expect(merged == gitMerged.stdout)
+        #expect(try kernel.gitAm(v2.directory, on: "v6.12-kvm") == (try kernel.git("rev-parse", "\(v2.reference)^{tree}")))
+        let cover = try String(contentsOfFile: "\(v2.directory)/0000-cover-letter.patch", encoding: .utf8)
+        #expect(cover.contains("- Patch 2/3 (KVM: Note the vCPU run loop in context tracking): placed by\n  a three-way merge.\n"))
+    }
+
+    /// The cover letter's range-diff is `git range-diff`'s, and `git format-patch
+    /// --range-diff`'s, on the same commits.
+    func expectRangeDiffParity(_ kernel: Kernel, cover: String, old: String, new: String) throws {
+        let ours = try #require(kernel.coverRangeDiff(cover))
+        let rangeDiff = try ProcessRunner.checked(["git", "-C", kernel.clone.path, "range-diff", "--no-color", old, new], environment: kernel.environment)
+        #expect(ours == rangeDiff.stdoutText)
+        let formatPatch = try ProcessRunner.checked(
+            ["git", "-C", kernel.clone.path, "format-patch", "--stdout", "--cover-letter", "-v2", "--range-diff=\(old)", new],
+            environment: kernel.environment
+        ).stdoutText
+        let section = try #require(formatPatch.range(of: "\nRange-diff against v1:\n"))
+        let end = try #require(formatPatch.range(of: "\n-- \n", range: section.upperBound..<formatPatch.endIndex))
+        #expect(String(formatPatch[section.upperBound..<end.lowerBound]) + "\n" == ours)
+    }
+
+    /// `git merge-file -p` of three blobs (`<rev>:<path>`).
+    func mergeFile(_ kernel: Kernel, ancestor: String, ours: String, theirs: String) throws -> ProcessOutput {
+        var paths: [String] = []
+        for (index, spec) in [ancestor, ours, theirs].enumerated() {
+            let path = "\(kernel.clone.scratch.path)/merge-\(index)"
+            try Data(try kernel.blob(spec)).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+        }
+        return try ProcessRunner.run(["git", "merge-file", "-p", paths[1], paths[0], paths[2]])
+    }
+}
+
+/// `patches/examples/rcu-kvm-run-loop/v1` (generated on `v6.1-deb`) and `v2` (rebased onto
+/// `v6.12-deb`) are what kseries writes, with the shipped series' fixed identity and date;
+/// `KSERIES_RECORD=1 swift test --filter RebaseExampleTests` rewrites them.
+@Suite("the rebase example in patches/examples is current")
+struct RebaseExampleTests {
+    @Test("patches/examples/rcu-kvm-run-loop/v1 and v2 are what generate and rebase write")
+    func current() throws {
+        let kernel = try RebaseRealKernelTests.Kernel()
+        let v1 = try kernel.generate("rcu-kvm-run-loop", on: "v6.1-deb")
+        let v2 = try kernel.rebase("rcu-kvm-run-loop", onto: "v6.12-deb")
+        let examples = "\(ProjectLayout.root)/patches/examples/rcu-kvm-run-loop"
+        for (version, directory) in [("v1", v1.directory), ("v2", v2.directory)] {
+            let shipped = "\(examples)/\(version)"
+            if ProcessInfo.processInfo.environment["KSERIES_RECORD"] == "1" {
+                try? FileManager.default.removeItem(atPath: shipped)
+                try FileManager.default.createDirectory(atPath: examples, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: directory, toPath: shipped)
+            }
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            #expect(try FileManager.default.contentsOfDirectory(atPath: shipped).sorted() == names)
+            for name in names {
+                let expected = ShippedSeriesTests.stable(try String(contentsOfFile: "\(shipped)/\(name)", encoding: .utf8))
+                let actual = ShippedSeriesTests.stable(try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8))
+                #expect(expected == actual, "patches/examples/rcu-kvm-run-loop/\(version)/\(name) is stale; rerun with KSERIES_RECORD=1 if the change is deliberate")
+            }
+        }
+    }
+}
