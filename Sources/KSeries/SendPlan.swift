@@ -123,6 +123,25 @@ public struct SendPlan {
         return tag
     }
 
+    /// Writes the cover letter's Message-Id into the series state (when kseries keeps this
+    /// series), so the next version's cover letter can link to this one.
+    public func recordMessageID(_ messageID: String, in repository: Repository) throws(KSeriesError) {
+        guard let series else { return }
+        let store = SeriesStore(repository: repository)
+        guard let (state, commit) = try store.load(series.name),
+            let index = state.versions.firstIndex(where: { $0.number == series.version })
+        else { return }
+        var updated = state
+        updated.versions[index].sentMessageID = messageID
+        let identity: Signature
+        do {
+            identity = try repository.identity(for: .committer)
+        } catch {
+            throw .git(error)
+        }
+        try store.save(updated, expecting: commit, message: "kseries send \(series.name) v\(series.version)", identity: identity)
+    }
+
     /// True when this version was already sent completely.
     public func alreadySent(in repository: Repository, log: SendLog?) throws(GitError) -> Bool {
         if let series, try repository.referenceTarget(Self.sentTag(name: series.name, version: series.version)) != nil {

@@ -31,6 +31,9 @@ extension KSeriesCommand {
                 let template = try PolicyCatalog.standard(explicit: tree.templates).policy(named: policy)
                 let result = try SeriesGenerator().generate(
                     .init(policy: template, treePath: tree.treePath, base: base, version: version, outputDirectory: output))
+                for warning in result.warnings {
+                    FileHandle.standardError.write(Data("kseries: warning: \(warning)\n".utf8))
+                }
                 print("\(result.reference) \(result.commits.last?.hex ?? result.baseCommit.hex)")
                 print("wrote \(result.files.count) mails to \(result.directory)/")
                 for file in result.files { print("  \((file as NSString).lastPathComponent)") }

@@ -102,7 +102,10 @@ extension KSeriesCommand {
                 print(report.description)
                 guard report.isComplete else { throw ExitCode.failure }
                 if let tag = try plan.recordSent(in: repository) { print("recorded as \(tag)") }
-                if let cover = messages.first { print("cover letter Message-Id: \(cover.messageID)") }
+                if let cover = messages.first {
+                    try plan.recordMessageID(cover.messageID, in: repository)
+                    print("cover letter Message-Id: \(cover.messageID)")
+                }
             } catch let exit as ExitCode {
                 throw exit
             } catch {

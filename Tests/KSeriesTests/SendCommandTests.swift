@@ -81,6 +81,28 @@ struct SendCommandTests {
         #expect(try server.received().count == 8)
     }
 
+    @Test("a sent version's cover Message-Id goes into the series state, for the next version's link")
+    func recordsMessageIDInState() throws {
+        let generated = "\(clone.scratch.path)/generated"
+        let make = try KSeriesBinary.run(
+            ["generate", "rcu-kvm-run-loop", "--tree", clone.path, "--templates", ProjectLayout.templates, "-o", generated],
+            in: clone.scratch.path, environment: clone.environment)
+        #expect(make.status == 0, "\(make.stderrText)")
+        let server = try SMTPTestServer()
+        var environment = clone.environment
+        environment["KSERIES_SEND_DATE"] = "1764000000"
+        let run = try KSeriesBinary.run(
+            ["send", "\(generated)/rcu-kvm-run-loop/v1", "--tree", clone.path, "--templates", ProjectLayout.templates,
+             "--smtp-server", "127.0.0.1", "--smtp-server-port", "\(server.port)", "--confirm"],
+            in: clone.scratch.path, environment: environment)
+        #expect(run.status == 0, "\(run.stderrText)")
+        let line = run.stdoutText.split(separator: "\n").first { $0.hasPrefix("cover letter Message-Id: ") }
+        let messageID = line.map { String($0.dropFirst("cover letter Message-Id: ".count)) } ?? "?"
+        let state = try ProcessRunner.checked(
+            ["git", "-C", clone.path, "show", "refs/kseries/series/rcu-kvm-run-loop:series.json"]).stdoutText
+        #expect(state.contains(messageID.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))), "\(messageID) not in \(state)")
+    }
+
     @Test("a recipient the server refuses is named, and nothing after it is sent")
     func refusedRecipient() throws {
         let server = try SMTPTestServer(SMTPTestServer.Options(refuse: ["kvm@vger.kernel.org"]))
