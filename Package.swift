@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "MaintainersTests", dependencies: ["Maintainers", "Git", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Git", "TestSupport"]),
         .testTarget(name: "RangeDiffTests", dependencies: ["RangeDiff", "Git", "TestSupport"]),
-        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "TestSupport"]),
+        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "Apply", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,8 +6,9 @@ import Series
 /// as `git format-patch` would write it and applied with the applier of `kseries check`
 /// (`git apply` rules, offsets allowed) on top of the patches before it. A patch that does
 /// not apply as text is merged three ways instead, file by file, as a cherry-pick does
-/// (base: the patch's parent, ours: the new tip, theirs: the patch). Objects are written;
-/// no ref moves.
+/// (base: the patch's parent, ours: the new tip, theirs: the patch). In a file where that
+/// conflicts, each hunk that does not apply as text is re-anchored semantically
+/// (`HunkReanchoring`). Objects are written; no ref moves.
 struct PatchReplayer {
     let repository: Repository
 
@@ -33,13 +34,15 @@ struct PatchReplayer {
         var sources: [Int]
         /// Patches (1-based) that needed the three-way merge.
         var threeWay: [Int]
+        /// Hunks placed by re-anchoring: `patch N: re-anchored semantically: <file> hunk #k`.
+        var reanchored: [String]
         /// The largest offset a patch's hunks moved by, by patch (1-based), when not zero.
         var offsets: [Int: Int]
         var failures: [Failure]
     }
 
     func replay(_ ids: [ObjectID], onto base: ObjectID, committer: Signature) throws(KSeriesError) -> Outcome {
-        var outcome = Outcome(commits: [], sources: [], threeWay: [], offsets: [:], failures: [])
+        var outcome = Outcome(commits: [], sources: [], threeWay: [], reanchored: [], offsets: [:], failures: [])
         var tip = base
         do {
             var tipTree = try repository.commit(base).treeID
@@ -60,16 +63,19 @@ struct PatchReplayer {
                         let largest = first.files.flatMap(\.placements).map { abs($0.offset) }.max() ?? 0
                         if largest > 0 { outcome.offsets[number] = largest }
                     } else {
-                        let merged = try mergeThreeWays(ancestor: parentTree, ours: tipTree, theirs: commit.treeID)
-                        if let tree = merged.tree {
-                            newTree = tree
+                        var merged = try mergeThreeWays(ancestor: parentTree, ours: tipTree, theirs: commit.treeID)
+                        if merged.conflicts.isEmpty {
+                            newTree = try merged.editor.commitTrees()
                             outcome.threeWay.append(number)
+                        } else if let hunks = try reanchor(patch, conflicts: merged.conflicts, tip: tipTree, editor: &merged.editor) {
+                            newTree = try merged.editor.commitTrees()
+                            outcome.reanchored += hunks.map { "patch \(number): re-anchored semantically: \($0)" }
                         } else {
                             outcome.failures.append(
                                 Failure(
                                     number: number, subject: PatchRecords.subject(commit.message),
                                     hunks: try failingHunks(patch, outcome: applied.patches.first, tip: tipTree),
-                                    merge: merged.conflicts))
+                                    merge: merged.conflicts.map(\.message)))
                         }
                     }
                 }
@@ -137,13 +143,50 @@ struct PatchReplayer {
         return lines
     }
 
+    /// A path where the three-way merge did not resolve.
+    struct Conflict {
+        var path: String
+        var message: String
+        /// The mode of the file at the tip, when both sides changed its text (and only then).
+        var textMode: UInt32?
+    }
+
+    /// Places, in each file whose text conflicts, every hunk of the patch: as text when it
+    /// applies so, else re-anchored. The hunks re-anchored (`<file> hunk #k`), or nil when a
+    /// conflict remains; `editor` then is not to be used.
+    private func reanchor(
+        _ patch: PatchCommit, conflicts: [Conflict], tip: ObjectID, editor: inout TreeEditor
+    ) throws(GitError) -> [String]? {
+        let tree = try repository.tree(tip)
+        var placed: [String] = []
+        for conflict in conflicts {
+            guard let mode = conflict.textMode,
+                let file = patch.files.first(where: { $0.operation == .modify && $0.oldPath == conflict.path }),
+                let entry = try tree.entry(atPath: conflict.path)
+            else { return nil }
+            var contents = try repository.blobContents(entry.id)
+            for (index, hunk) in file.hunks.enumerated() {
+                if case .applied(let bytes, _) = HunkApplier().apply([hunk], to: contents) {
+                    contents = bytes
+                } else if let bytes = HunkReanchoring.place(hunk, in: contents, path: conflict.path) {
+                    contents = bytes
+                    placed.append("\(conflict.path) hunk #\(index + 1)")
+                } else {
+                    return nil
+                }
+            }
+            editor.write(blob: try repository.writeBlob(contents), at: conflict.path, mode: mode)
+        }
+        return placed
+    }
+
     /// A cherry-pick's merge restricted to the paths the patch changes: every other path is
-    /// the tip's. nil tree with the conflicting paths when it does not merge cleanly.
-    func mergeThreeWays(ancestor: ObjectID?, ours: ObjectID, theirs: ObjectID) throws(GitError) -> (tree: ObjectID?, conflicts: [String]) {
+    /// the tip's. The editor holds every path that merged; the conflicts say where it did not.
+    func mergeThreeWays(ancestor: ObjectID?, ours: ObjectID, theirs: ObjectID) throws(GitError) -> (editor: TreeEditor, conflicts: [Conflict]) {
         let changes = try repository.diff(from: ancestor, to: theirs, detectRenames: false)
         let oursTree = try repository.tree(ours)
         var editor = TreeEditor(repository: repository, base: ours)
-        var conflicts: [String] = []
+        var conflicts: [Conflict] = []
         for file in changes.files {
             let path = String(decoding: file.oldID.isZero ? file.newPath : file.oldPath, as: UTF8.self)
             let current = try oursTree.entry(atPath: path)
@@ -153,17 +196,17 @@ struct PatchReplayer {
                 if currentID == nil {
                     editor.write(blob: file.newID, at: path, mode: file.newMode)
                 } else if currentID != file.newID {
-                    conflicts.append("\(path): added by the patch, but it exists on the new base")
+                    conflicts.append(Conflict(path: path, message: "\(path): added by the patch, but it exists on the new base"))
                 }
             case (false, true):  // deleted by the patch
                 if currentID == file.oldID {
                     editor.remove(path)
                 } else if currentID != nil {
-                    conflicts.append("\(path): deleted by the patch, but changed on the new base")
+                    conflicts.append(Conflict(path: path, message: "\(path): deleted by the patch, but changed on the new base"))
                 }
             default:
                 guard let currentID else {
-                    conflicts.append("\(path): changed by the patch, but gone from the new base")
+                    conflicts.append(Conflict(path: path, message: "\(path): changed by the patch, but gone from the new base"))
                     continue
                 }
                 if currentID == file.newID { continue }
@@ -181,11 +224,13 @@ struct PatchReplayer {
                         .split(separator: "\n", omittingEmptySubsequences: false)
                         .enumerated().filter { $0.element.hasPrefix("<<<<<<<") }.map { $0.offset + 1 }
                     let at = markers.map { String($0) }.joined(separator: ", ")
-                    conflicts.append("\(path): conflicts with the new base at line\(markers.count == 1 ? "" : "s") \(at)")
+                    conflicts.append(
+                        Conflict(
+                            path: path, message: "\(path): conflicts with the new base at line\(markers.count == 1 ? "" : "s") \(at)",
+                            textMode: current?.mode ?? file.newMode))
                 }
             }
         }
-        guard conflicts.isEmpty else { return (nil, conflicts) }
-        return (try editor.commitTrees(), [])
+        return (editor, conflicts)
     }
 }

@@ -7,7 +7,8 @@ import Policy
 /// A policy series is regenerated there (its anchors re-resolve on the new tree). A
 /// hand-written series (`kseries import`) has its previous version's patches reapplied in
 /// memory with the applier of `kseries check` (offsets allowed), each patch that does not
-/// apply as text merged three ways instead; when a patch does neither, every hunk that fails
+/// apply as text merged three ways instead, and a hunk that still conflicts re-anchored
+/// semantically (`HunkReanchoring`); when a patch does none of these, every hunk that fails
 /// is reported and nothing is written. Either way the previous version stays as it was, and
 /// the new one is `refs/heads/kseries/<name>/v<N+1>` and `<out>/<name>/v<N+1>/`.
 public struct SeriesRebaser {
@@ -52,6 +53,9 @@ public struct SeriesRebaser {
         public var files: [String]
         /// Patches (1-based) that git's three-way merge placed.
         public var threeWayPatches: [Int]
+        /// Hunks that neither applied nor merged, placed by re-anchoring them semantically
+        /// (`patch N: re-anchored semantically: <file> hunk #k`).
+        public var reanchoredHunks: [String]
         /// Patches (1-based) whose hunks moved, with the largest move in lines.
         public var offsets: [Int: Int]
         public var carriedTrailers: [[String]]
@@ -104,7 +108,7 @@ public struct SeriesRebaser {
             }
             return Result(
                 reference: generated.reference, from: from.number, version: generated.version, state: generated.state,
-                directory: generated.directory, files: generated.files, threeWayPatches: [], offsets: [:],
+                directory: generated.directory, files: generated.files, threeWayPatches: [], reanchoredHunks: [], offsets: [:],
                 carriedTrailers: generated.carriedTrailers, droppedTrailers: generated.droppedTrailers,
                 warnings: generated.warnings)
         case .patches:
@@ -153,7 +157,7 @@ public struct SeriesRebaser {
         return Result(
             reference: output.reference, from: from.number, version: output.version, state: output.state,
             directory: output.directory ?? "", files: output.files, threeWayPatches: replayed.threeWay,
-            offsets: replayed.offsets, carriedTrailers: output.carried, droppedTrailers: output.dropped,
+            reanchoredHunks: replayed.reanchored,            offsets: replayed.offsets, carriedTrailers: output.carried, droppedTrailers: output.dropped,
             warnings: warnings + output.warnings)
     }
 }

@@ -10,9 +10,11 @@ extension KSeriesCommand {
             discussion: """
                 A policy series is regenerated on the new ref (its anchors re-resolve there). A \
                 hand-written series (kseries import) has its latest version's patches reapplied in \
-                memory, offsets allowed; a patch that does not apply as text is merged three ways, \
-                and when neither works every failing hunk is reported, with its file, line and \
-                nearest near-miss, and nothing is written. The new version goes to \
+                memory, offsets allowed; a file that does not apply as text is merged three ways, \
+                and a hunk that still conflicts is re-anchored on C tokens (the function its \
+                context names, the line it follows, a disjunct it adds); when nothing works every \
+                failing hunk is reported, with its file, line and nearest near-miss, and nothing \
+                is written. The new version goes to \
                 refs/heads/kseries/<series>/v<N+1> and <out>/<series>/v<N+1>/; its cover letter \
                 says what changed (your notes first: kseries notes), has a range-diff against v<N> \
                 and the series' change-id. Trailers reviewers gave on v<N> (kseries trailers) are \
@@ -53,6 +55,7 @@ extension KSeriesCommand {
             for number in result.threeWayPatches {
                 print("  patch \(number)/\(version.patches.count) needed a three-way merge: \(version.patches[number - 1].subject)")
             }
+            for hunk in result.reanchoredHunks { print("  \(hunk)") }
             printTrailers(carried: result.carriedTrailers, dropped: result.droppedTrailers, patches: version.patches)
             print("wrote \(result.files.count) mails to \(result.directory)/")
             for file in result.files { print("  \((file as NSString).lastPathComponent)") }

@@ -141,50 +141,46 @@ struct RebaseRealKernelTests {
         #expect(try kernel.git("rev-parse", "\(moved.reference)^{tree}") == (try kernel.git("rev-parse", "\(v2.reference)^{tree}")))
     }
 
-    @Test("last-exit as plain patches: neither git apply nor git's three-way merge moves them to 6.12; every hunk is reported, nothing written")
+    @Test("last-exit as plain patches: the hunks neither git apply nor git's three-way merge moves to 6.12 are re-anchored where the policy puts them")
     func lastExitPlainPatches() throws {
         let kernel = try Kernel()
         let v1 = try kernel.generate("rcu-kvm-last-exit", on: "v6.1-deb")
         _ = try kernel.importSeries("\(v1.directory)/series.mbox", as: "last-exit-posted")
-        let refs = try kernel.git("for-each-ref")
-        do {
-            _ = try kernel.rebase("last-exit-posted", onto: "v6.12-deb")
-            Issue.record("the plain patches rebased")
-        } catch {
-            let text = error.description
-            #expect(text.hasPrefix("last-exit-posted v1 does not rebase onto v6.12-deb: 2 of 2 patches neither apply nor merge three ways; v1 is untouched and nothing was written\n"))
-            for expected in [
-                "include/linux/kvm_host.h:480: hunk #2 (@@ -472,6 +480,9 @@ static __always_inline void guest_state_enter_irqoff(void)) does not apply; nearest: line ",
-                "virt/kvm/kvm_main.c:112: hunk #1 (@@ -112,6 +112,9 @@ static struct kmem_cache *kvm_vcpu_cache;) does not apply; nearest: line 108 matches 3 of 6 lines",
-                "kernel/rcu/tree.c:3899: hunk #1 (@@ -3899,7 +3899,8 @@ static int rcu_pending(int user)) does not apply; nearest: line 4449 matches 3 of 7 lines",
-                "three-way merge: include/linux/kvm_host.h: conflicts", "three-way merge: virt/kvm/kvm_main.c: conflicts",
-                "three-way merge: kernel/rcu/tree.c: conflicts",
-            ] {
-                #expect(text.contains(expected), "lacks \(expected):\n\(text)")
-            }
-        }
-        #expect(try kernel.git("for-each-ref") == refs)
-        #expect(!FileManager.default.fileExists(atPath: "\(kernel.output.path)/last-exit-posted"))
-        // git's own three-way merge of the same files conflicts too.
+        // git's own three-way merge of the three files conflicts.
         for (commit, file) in [(v1.commits[0], "include/linux/kvm_host.h"), (v1.commits[0], "virt/kvm/kvm_main.c"), (v1.commits[1], "kernel/rcu/tree.c")] {
             #expect(try mergeFile(kernel, ancestor: "\(commit.hex)^:\(file)", ours: "v6.12-deb:\(file)", theirs: "\(commit.hex):\(file)").status > 0)
         }
+
+        let moved = try kernel.rebase("last-exit-posted", onto: "v6.12-deb")
+        #expect(moved.reanchoredHunks == [
+            "patch 1: re-anchored semantically: include/linux/kvm_host.h hunk #2",
+            "patch 1: re-anchored semantically: virt/kvm/kvm_main.c hunk #1",
+            "patch 2: re-anchored semantically: kernel/rcu/tree.c hunk #1",
+        ])
+        #expect(moved.threeWayPatches.isEmpty)
+        // The tree is the one the policy makes on 6.12, and git am of the new mails makes it too.
+        let policy = try kernel.rebase("rcu-kvm-last-exit", onto: "v6.12-deb")
+        let tree = try kernel.git("rev-parse", "\(moved.reference)^{tree}")
+        #expect(tree == (try kernel.git("rev-parse", "\(policy.reference)^{tree}")))
+        #expect(try kernel.gitAm(moved.directory, on: "v6.12-deb") == tree)
     }
 
-    @Test("run-loop as plain patches: the rcu_pending() hunk is reported where it failed, with its near miss")
+    @Test("run-loop as plain patches: patches 1 and 3 are re-anchored on 6.12, patch 2 applies with an offset; the policy's tree")
     func runLoopPlainPatches() throws {
         let kernel = try Kernel()
         let v1 = try kernel.generate("rcu-kvm-run-loop", on: "v6.1-deb")
         _ = try kernel.importSeries("v6.1-deb..\(v1.reference)", as: "run-loop-hand")
-        do {
-            _ = try kernel.rebase("run-loop-hand", onto: "v6.12-deb")
-            Issue.record("the plain patches rebased")
-        } catch {
-            #expect(error.description.contains("patch 3 \"rcu: Ignore nohz_full CPUs in KVM's vCPU run loop\" does not apply:\n  kernel/rcu/tree.c:3899: hunk #1"))
-            #expect(error.description.contains("expected \"\tif ((user || rcu_is_cpu_rrupt_from_idle()) && rcu_nohz_full_cpu())\""))
-            #expect(!error.description.contains("patch 2 "))
-        }
-        #expect(try kernel.git("for-each-ref", "refs/heads/kseries/run-loop-hand").split(separator: "\n").count == 1)
+        let moved = try kernel.rebase("run-loop-hand", onto: "v6.12-deb")
+        #expect(moved.reanchoredHunks == [
+            "patch 1: re-anchored semantically: include/linux/context_tracking.h hunk #1",
+            "patch 1: re-anchored semantically: include/linux/context_tracking.h hunk #2",
+            "patch 3: re-anchored semantically: kernel/rcu/tree.c hunk #1",
+        ])
+        #expect(moved.offsets[2] != nil && moved.threeWayPatches.isEmpty)
+        let policy = try kernel.rebase("rcu-kvm-run-loop", onto: "v6.12-deb")
+        let tree = try kernel.git("rev-parse", "\(moved.reference)^{tree}")
+        #expect(tree == (try kernel.git("rev-parse", "\(policy.reference)^{tree}")))
+        #expect(try kernel.gitAm(moved.directory, on: "v6.12-deb") == tree)
     }
 
     @Test("a patch whose context moved on the new base is placed by the three-way merge, as git merge-file places it")
