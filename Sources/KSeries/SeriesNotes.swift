@@ -39,16 +39,7 @@ public struct SeriesNotes {
     public init() {}
 
     public func run(_ request: Request) throws(SeriesVersionError) -> Result {
-        let repository: Repository
-        do {
-            repository = try Repository(at: request.treePath)
-        } catch {
-            throw .kseries(.git(error))
-        }
-        let store = SeriesStore(repository: repository)
-        guard let loaded = try wrap({ () throws(KSeriesError) in try store.load(request.series) }) else {
-            throw .unknownSeries(name: request.series, known: (try? store.names()) ?? [], hint: nil)
-        }
+        let (repository, store, loaded) = try openRecordedSeries(treePath: request.treePath, name: request.series)
         guard request.version >= 2 else {
             throw .input("notes say what changed since the previous version, so they belong to v2 or later, not v\(request.version)")
         }

@@ -66,20 +66,7 @@ public struct SeriesRebaser {
     public init() {}
 
     public func rebase(_ request: Request) throws(SeriesVersionError) -> Result {
-        let repository: Repository
-        do {
-            repository = try Repository(at: request.treePath)
-        } catch {
-            throw .kseries(.git(error))
-        }
-        let store = SeriesStore(repository: repository)
-        guard let loaded = try wrap({ () throws(KSeriesError) in try store.load(request.series) }) else {
-            let orphans = (try? repository.referenceNames(matching: "refs/heads/kseries/\(request.series)/v*")) ?? []
-            let hint = orphans.isEmpty
-                ? "make it with kseries generate <policy> or kseries import <mbox or range>"
-                : "\(orphans.joined(separator: ", ")) exist\(orphans.count == 1 ? "s" : "") but no version was recorded: regenerate it with kseries generate \(request.series) --base <its base> (a policy), or record it with kseries import <base>..\(orphans.last!) --series \(request.series)"
-            throw .unknownSeries(name: request.series, known: (try? store.names()) ?? [], hint: hint)
-        }
+        let (repository, _, loaded) = try openRecordedSeries(treePath: request.treePath, name: request.series)
         guard let latest = loaded.state.latest else {
             throw .input("\(request.series) has no version to rebase yet")
         }
@@ -163,6 +150,29 @@ public struct SeriesRebaser {
 }
 
 /// Runs a step that throws `KSeriesError` in a function that throws `SeriesVersionError`.
+/// Opens the repository and loads the state of a series kseries keeps; an unknown series is an
+/// error that lists the known ones and says how to make it (or how to record a version whose
+/// ref exists without a recorded state).
+func openRecordedSeries(
+    treePath: String, name: String
+) throws(SeriesVersionError) -> (Repository, SeriesStore, (state: SeriesState, commit: ObjectID)) {
+    let repository: Repository
+    do {
+        repository = try Repository(at: treePath)
+    } catch {
+        throw .kseries(.git(error))
+    }
+    let store = SeriesStore(repository: repository)
+    guard let loaded = try wrap({ () throws(KSeriesError) in try store.load(name) }) else {
+        let orphans = (try? repository.referenceNames(matching: "refs/heads/kseries/\(name)/v*")) ?? []
+        let hint = orphans.isEmpty
+            ? "make it with kseries generate <policy> or kseries import <mbox or range>"
+            : "\(orphans.joined(separator: ", ")) exist\(orphans.count == 1 ? "s" : "") but no version was recorded: regenerate it with kseries generate \(name) --base <its base> (a policy), or record it with kseries import <base>..\(orphans.last!) --series \(name)"
+        throw .unknownSeries(name: name, known: (try? store.names()) ?? [], hint: hint)
+    }
+    return (repository, store, loaded)
+}
+
 func wrap<T>(_ body: () throws(KSeriesError) -> T) throws(SeriesVersionError) -> T {
     do {
         return try body()
