@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Series", dependencies: ["Git", "CZlib"]),
         .target(name: "Apply", dependencies: ["Git"]),
         .target(name: "Maintainers", dependencies: ["Git"]),
-        .target(name: "Mail", dependencies: ["CCurl", "Git"]),
+        .target(name: "Mail", dependencies: ["CCurl", "Git", "Apply"]),
         .target(name: "RangeDiff", dependencies: ["Git", "Series", "CGit2"]),
         .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply", "Maintainers", "Mail", "RangeDiff"]),
         .executableTarget(

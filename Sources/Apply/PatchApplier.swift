@@ -182,7 +182,7 @@ public struct PatchApplier: Sendable {
             return nil
         }
         if let preimage {
-            guard BlobHasher.blobID(preimage) == old.lowercased() else { return nil }
+            guard ObjectID(hashingBlob: preimage).hex == old.lowercased() else { return nil }
         } else if old != String(repeating: "0", count: 40) {
             return nil
         }

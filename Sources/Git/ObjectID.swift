@@ -43,6 +43,16 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         return oid
     }
 
+    /// The id git gives `bytes` stored as a blob (`git hash-object`), computed by libgit2
+    /// without a repository.
+    public init(hashingBlob bytes: [UInt8]) {
+        Runtime.ensureInitialised()
+        var oid = git_oid()
+        let result = bytes.withUnsafeBytes { buffer in git_odb_hash(&oid, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB) }
+        precondition(result == 0, "git_odb_hash cannot fail for a blob")
+        self.init(oid)
+    }
+
     /// The 40 lowercase hexadecimal digits.
     public var hex: String {
         let digits = Array("0123456789abcdef".utf8)

@@ -1,3 +1,4 @@
+import Apply
 import Foundation
 
 /// The mails of a saved thread or series: an mbox (`git format-patch --stdout`, `b4 mbox`,
@@ -103,7 +104,7 @@ struct ThreadMailbox {
         var name: String?
         var value = ""
         func flush() {
-            if let name { headers[name, default: []].append(decodeWords(value.trimmingCharacters(in: .whitespaces))) }
+            if let name { headers[name, default: []].append(MailEncoding.decodeHeader(value.trimmingCharacters(in: .whitespaces))) }
             name = nil
             value = ""
         }
@@ -150,8 +151,8 @@ struct ThreadMailbox {
             return ""
         }
         switch encoding.lowercased().trimmingCharacters(in: .whitespaces) {
-        case "quoted-printable": return String(decoding: quotedPrintable(Array(body.utf8)), as: UTF8.self)
-        case "base64": return String(decoding: base64(Array(body.utf8)), as: UTF8.self)
+        case "quoted-printable": return String(decoding: MailEncoding.decodeQuotedPrintable(Array(body.utf8)), as: UTF8.self)
+        case "base64": return String(decoding: MailEncoding.decodeBase64(Array(body.utf8)), as: UTF8.self)
         default: return body
         }
     }
@@ -163,83 +164,6 @@ struct ThreadMailbox {
             return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
         return nil
-    }
-
-    /// RFC 2047 encoded words; whitespace between two of them is dropped.
-    static func decodeWords(_ value: String) -> String {
-        guard value.contains("=?") else { return value }
-        var out = ""
-        var rest = Substring(value)
-        var lastWasEncoded = false
-        while !rest.isEmpty {
-            if rest.hasPrefix("=?"), let decoded = encodedWord(&rest) {
-                if lastWasEncoded { while out.last == " " { out.removeLast() } }
-                out += decoded
-                lastWasEncoded = true
-                continue
-            }
-            let character = rest.removeFirst()
-            if character != " " && character != "\t" { lastWasEncoded = false }
-            out.append(character)
-        }
-        return out
-    }
-
-    private static func encodedWord(_ rest: inout Substring) -> String? {
-        let parts = rest.dropFirst(2).split(separator: "?", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[3].hasPrefix("="), parts[1].count == 1 else { return nil }
-        let charset = parts[0].lowercased()
-        let text = Array(parts[2].utf8)
-        var bytes: [UInt8]
-        switch parts[1].lowercased() {
-        case "q": bytes = quotedPrintable(text.map { $0 == UInt8(ascii: "_") ? 0x20 : $0 })
-        case "b": bytes = base64(text)
-        default: return nil
-        }
-        if charset.hasPrefix("iso-8859") || charset == "latin1" {
-            bytes = Array(String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })).utf8)
-        }
-        rest = parts[3].dropFirst()
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func quotedPrintable(_ input: [UInt8]) -> [UInt8] {
-        func hex(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case 0x30...0x39: byte - 0x30
-            case 0x41...0x46: byte - 0x41 + 10
-            case 0x61...0x66: byte - 0x61 + 10
-            default: nil
-            }
-        }
-        var out: [UInt8] = []
-        var index = 0
-        while index < input.count {
-            if input[index] == UInt8(ascii: "=") {
-                if index + 1 < input.count, input[index + 1] == 0x0A {
-                    index += 2
-                    continue
-                }
-                if index + 2 < input.count, input[index + 1] == 0x0D, input[index + 2] == 0x0A {
-                    index += 3
-                    continue
-                }
-                if index + 2 < input.count, let high = hex(input[index + 1]), let low = hex(input[index + 2]) {
-                    out.append(high << 4 | low)
-                    index += 3
-                    continue
-                }
-            }
-            out.append(input[index])
-            index += 1
-        }
-        return out
-    }
-
-    static func base64(_ input: [UInt8]) -> [UInt8] {
-        let filtered = String(decoding: input.filter { !($0 == 0x0A || $0 == 0x0D || $0 == 0x20) }, as: UTF8.self)
-        let padded = filtered + String(repeating: "=", count: (4 - filtered.count % 4) % 4)
-        return Data(base64Encoded: padded).map { Array($0) } ?? []
     }
 }
 

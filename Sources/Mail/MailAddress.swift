@@ -1,3 +1,4 @@
+import Apply
 /// Mail addresses as git send-email handles them: `Name <user@host>` or a bare `user@host`,
 /// comma-separated lists, the bare address for the SMTP envelope, and the header form with the
 /// display name quoted or RFC 2047-encoded (`sanitize_address`).
@@ -124,89 +125,9 @@ enum RFC2047 {
         return out + "?="
     }
 
-    /// Decodes every encoded word of a header value (q and b, any charset read as UTF-8);
-    /// whitespace between two encoded words is dropped, as RFC 2047 says.
+    /// Decodes every encoded word of a header value (see `Apply.MailEncoding`).
     static func decode(_ text: String) -> String {
-        var out: [UInt8] = []
-        let bytes = Array(text.utf8)
-        var index = 0
-        var pendingSpace: [UInt8] = []
-        var lastWasEncoded = false
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "="), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "?"),
-                let (decoded, end) = decodeWord(bytes, from: index)
-            {
-                if !lastWasEncoded { out += pendingSpace }
-                pendingSpace = []
-                out += decoded
-                index = end
-                lastWasEncoded = true
-                continue
-            }
-            if bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
-                pendingSpace.append(bytes[index])
-            } else {
-                out += pendingSpace
-                pendingSpace = []
-                out.append(bytes[index])
-                lastWasEncoded = false
-            }
-            index += 1
-        }
-        out += pendingSpace
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// One `=?charset?e?text?=` starting at `start`: its bytes and the index after it.
-    private static func decodeWord(_ bytes: [UInt8], from start: Int) -> ([UInt8], Int)? {
-        // =?charset?encoding?text?=
-        var parts: [[UInt8]] = []
-        var index = start + 2
-        var current: [UInt8] = []
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "?") {
-                if parts.count == 2 {
-                    guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "=") else { return nil }
-                    parts.append(current)
-                    break
-                }
-                parts.append(current)
-                current = []
-            } else if byte == UInt8(ascii: " ") {
-                return nil
-            } else {
-                current.append(byte)
-            }
-            index += 1
-        }
-        guard parts.count == 3 else { return nil }
-        let encoding = parts[1].first.map { $0 | 0x20 }
-        let payload = parts[2]
-        if encoding == UInt8(ascii: "q") {
-            var out: [UInt8] = []
-            var position = 0
-            while position < payload.count {
-                let byte = payload[position]
-                if byte == UInt8(ascii: "_") {
-                    out.append(UInt8(ascii: " "))
-                } else if byte == UInt8(ascii: "="), position + 2 < payload.count,
-                    let value = UInt8(String(decoding: payload[(position + 1)...(position + 2)], as: UTF8.self), radix: 16)
-                {
-                    out.append(value)
-                    position += 2
-                } else {
-                    out.append(byte)
-                }
-                position += 1
-            }
-            return (out, index + 2)
-        }
-        if encoding == UInt8(ascii: "b") {
-            guard let decoded = Base64.decode(payload) else { return nil }
-            return (decoded, index + 2)
-        }
-        return nil
+        MailEncoding.decodeHeader(text)
     }
 
     static func hexByte(_ byte: UInt8) -> String {
@@ -215,33 +136,6 @@ enum RFC2047 {
     }
 }
 
-/// Base64 decoding for RFC 2047 `b` words (no Foundation needed).
-enum Base64 {
-    static func decode(_ text: [UInt8]) -> [UInt8]? {
-        var out: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in text {
-            let value: UInt32
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - UInt8(ascii: "a")) + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0")) + 52
-            case UInt8(ascii: "+"): value = 62
-            case UInt8(ascii: "/"): value = 63
-            case UInt8(ascii: "="): continue
-            default: return nil
-            }
-            buffer = (buffer << 6) | value
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((buffer >> UInt32(bits)) & 0xff))
-            }
-        }
-        return out
-    }
-}
 
 extension String {
     func trimmingSpaces() -> String {

@@ -68,6 +68,7 @@ struct RepositoryTests {
         let id = try repository.writeBlob(Array("static int x;\n".utf8))
         let expected = try fixture.gitOutput(["hash-object", "--stdin"], input: Array("static int x;\n".utf8))
         #expect(id.hex == expected.trimmingCharacters(in: .newlines))
+        #expect(ObjectID(hashingBlob: Array("static int x;\n".utf8)) == id, "hashing without a repository gives the same id")
         #expect(try repository.blobContents(id) == Array("static int x;\n".utf8))
     }
 }
