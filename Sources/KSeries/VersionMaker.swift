@@ -122,6 +122,9 @@ struct VersionMaker {
             mails = rendered.mails
             warnings += rendered.warnings
             directory = "\(output)/\(name)/v\(input.start.number)"
+            if let directory, let replaced = Self.replacedBase(in: directory, by: input.baseCommit, ref: input.baseRef, repository: repository) {
+                warnings.append(replaced)
+            }
         }
         let written = try VersionWriter(repository: repository, hooks: input.hooks).write(
             VersionWriter.Work(
@@ -137,5 +140,22 @@ struct VersionMaker {
         return Output(
             reference: written.reference, state: state, version: version, directory: directory, files: written.files,
             warnings: warnings, carried: carry.carried, dropped: carry.dropped)
+    }
+
+    /// A note when `directory` already holds a series made on another base than `base`: the
+    /// folder is about to be replaced, and the user should know that its ids, `index` lines and
+    /// `base-commit:` now come from another kernel (say, after a distribution point release).
+    static func replacedBase(in directory: String, by base: ObjectID, ref: String, repository: Repository) -> String? {
+        guard let cover = FileManager.default.contents(atPath: "\(directory)/0000-cover-letter.patch") else { return nil }
+        let prefix = Array("\nbase-commit: ".utf8)
+        let bytes = Array(cover)
+        guard let start = bytes.firstRange(of: prefix)?.upperBound else { return nil }
+        let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.endIndex
+        let old = String(decoding: bytes[start..<end], as: UTF8.self)
+        guard old != base.hex, !old.isEmpty else { return nil }
+        let known = (try? repository.commitID(forRevision: old)) != nil
+        return "\(directory) held the series generated on \(old.prefix(12))"
+            + (known ? "" : ", a commit this tree does not have")
+            + "; it is regenerated on \(ref) (\(base.hex.prefix(12))), so its commit ids, index lines, hunk offsets and base-commit changed"
     }
 }

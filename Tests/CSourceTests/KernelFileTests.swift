@@ -150,20 +150,23 @@ struct KernelFileTests {
     @Test(
         "context_tracking.h: context_tracking_guest_exit has a real definition and a stub, chosen by occurrence or condition",
         arguments: [
-            ("v6.12-deb", 103, "return false ;", "bool"), ("v6.1-deb", 101, "", "void"),
+            ("v6.12-deb", "return false ;", "bool"), ("v6.1-deb", "", "void"),
         ])
-    func guestExitAlternatives(ref: String, stubLine: Int, stubBody: String, type: String) throws {
+    func guestExitAlternatives(ref: String, stubBody: String, type: String) throws {
         let path = "include/linux/context_tracking.h"
         let bytes = try KernelTree.file(path, at: ref)
+        // The real definition, then the stub for kernels without user context tracking.
+        let realLine = try bytes.line(of: "\nstatic __always_inline \(type) context_tracking_guest_exit(void)\n", offset: 1)
+        let stubLine = try bytes.line(of: " context_tracking_guest_exit(void) {", offset: 0)
         let scope = SourceScope.function("context_tracking_guest_exit")
         let lexed = CLexer.lex(bytes)
         let finder = ScopeFinder(lexed)
         let stubText = lexed.trimmedText(ofLine: stubLine)
         let ambiguity = AnchorError(
-            .scopeAmbiguous(definitions: [83, stubLine]), path: path, scope: scope,
+            .scopeAmbiguous(definitions: [realLine, stubLine]), path: path, scope: scope,
             candidates: [
                 SourceLine(
-                    number: 83,
+                    number: realLine,
                     text:
                         "static __always_inline \(type) context_tracking_guest_exit(void)  [condition: CONFIG_CONTEXT_TRACKING_USER]"
                 ),
@@ -172,8 +175,8 @@ struct KernelFileTests {
         #expect(throws: ambiguity) { try finder.resolve(scope, path: path) }
         #expect(
             ambiguity.description == """
-                \(path): function context_tracking_guest_exit: 2 definitions, at lines 83, \(stubLine); choose one with occurrence 1-2 or with a condition
-                  \(path):83: static __always_inline \(type) context_tracking_guest_exit(void)  [condition: CONFIG_CONTEXT_TRACKING_USER]
+                \(path): function context_tracking_guest_exit: 2 definitions, at lines \(realLine), \(stubLine); choose one with occurrence 1-2 or with a condition
+                  \(path):\(realLine): static __always_inline \(type) context_tracking_guest_exit(void)  [condition: CONFIG_CONTEXT_TRACKING_USER]
                   \(path):\(stubLine): \(stubText)  [condition: !CONFIG_CONTEXT_TRACKING_USER]
                 """)
 
@@ -190,7 +193,7 @@ struct KernelFileTests {
             "CONFIG_CONTEXT_TRACKING_USER", "#ifdef CONFIG_CONTEXT_TRACKING_USER",
             "defined CONFIG_CONTEXT_TRACKING_USER",
         ] {
-            #expect(try finder.resolve(scope, condition: condition, path: path).line == 83)
+            #expect(try finder.resolve(scope, condition: condition, path: path).line == realLine)
         }
         // The include guard encloses both: still ambiguous.
         #expect(throws: AnchorError.self) {
@@ -249,10 +252,12 @@ struct KernelFileTests {
                 	context_tracking_guest_stop_run_loop();
                 }
                 """)
-        var editor = CSourceEditor(bytes: try KernelTree.file(path, at: "v6.12-deb"), path: path)
+        let bytes = try KernelTree.file(path, at: "v6.12-deb")
+        var editor = CSourceEditor(bytes: bytes, path: path)
+        let nearest = try bytes.line(of: "\tif (!context_tracking_guest_exit()) {")
         #expect(
             throws: AnchorError(
-                .anchorNotFound(nearest: [SourceLine(number: 499, text: "if (!context_tracking_guest_exit()) {")]),
+                .anchorNotFound(nearest: [SourceLine(number: nearest, text: "if (!context_tracking_guest_exit()) {")]),
                 path: path, scope: .function("guest_context_exit_irqoff"), anchor: "context_tracking_guest_exit();")
         ) {
             try editor.apply(
@@ -265,8 +270,9 @@ struct KernelFileTests {
     @Test("a wrong anchor in a real file names the nearest line", arguments: KernelTree.refs)
     func realMiss(ref: String) throws {
         let path = "virt/kvm/kvm_main.c"
-        var editor = CSourceEditor(bytes: try KernelTree.file(path, at: ref), path: path)
-        let line = ref == "v6.12-deb" ? 205 : 222
+        let bytes = try KernelTree.file(path, at: ref)
+        var editor = CSourceEditor(bytes: bytes, path: path)
+        let line = try bytes.line(of: "vcpu_load(struct kvm_vcpu *vcpu)\n{\n\tint cpu = get_cpu();", offset: 2)
         #expect(
             throws: AnchorError(
                 .anchorNotFound(nearest: [SourceLine(number: line, text: "int cpu = get_cpu();")]),

@@ -52,6 +52,17 @@ extension Array where Element == UInt8 {
         }
     }
 
+    /// The 1-based line on which the `occurrence`-th match of `needle` starts, plus `offset`
+    /// lines. Tests read line numbers from the tree they run on this way, never from one
+    /// Debian release's bytes (a point release moves them).
+    func line(of needle: some StringProtocol, occurrence: Int = 1, offset: Int = 0) throws -> Int {
+        let found = occurrences(of: needle)
+        guard occurrence >= 1, occurrence <= found.count else {
+            throw KernelTree.Failure(description: "\"\(needle)\" occurs \(found.count) times, not \(occurrence) or more")
+        }
+        return self[..<found[occurrence - 1]].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 } + offset
+    }
+
     /// This text with its one occurrence of `old` replaced by `new`, or nil when `old` does
     /// not occur exactly once.
     func replacingOnce(_ old: String, with new: String) -> [UInt8]? {

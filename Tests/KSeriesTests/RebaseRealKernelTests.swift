@@ -67,6 +67,11 @@ struct RebaseRealKernelTests {
                 .trimmingCharacters(in: .newlines)
         }
 
+        /// The 12-digit id of a commit, as cover letters name bases.
+        func short(_ revision: String) throws -> String {
+            String(try git("rev-parse", "\(revision)^{commit}").prefix(12))
+        }
+
         /// A blob's bytes (`<rev>:<path>`).
         func blob(_ spec: String) throws -> [UInt8] {
             try ProcessRunner.checked(["git", "-C", clone.path, "show", spec], environment: environment).stdout
@@ -95,26 +100,32 @@ struct RebaseRealKernelTests {
         let patch3 = try #require(v1.files.first { $0.contains("/0003-") })
         let refused = try ProcessRunner.run(["git", "-C", work, "apply", "-C1", "--check", patch3], environment: kernel.environment)
         #expect(refused.status != 0)
-        #expect(refused.stderrText.contains("patch failed: kernel/rcu/tree.c:3899"))
+        let hunkStart = try #require(try String(contentsOfFile: patch3, encoding: .utf8).firstMatch(of: #/\n@@ -(\d+),/#)?.1)
+        #expect(refused.stderrText.contains("patch failed: kernel/rcu/tree.c:\(hunkStart)"), "\(refused.stderrText)")
 
         let v2 = try kernel.rebase("rcu-kvm-run-loop", onto: "v6.12-deb")
         #expect(v2.version.number == 2)
         #expect(v2.threeWayPatches.isEmpty)
         #expect(try kernel.git("rev-parse", "refs/heads/kseries/rcu-kvm-run-loop/v1") == v1.commits.last?.hex)
         #expect(try String(contentsOfFile: "\(v1.directory)/0000-cover-letter.patch", encoding: .utf8) == v1Cover)
-        // The patches are what generate writes on 6.12 (the shipped series) but for the version.
-        let shipped = "\(ProjectLayout.root)/patches/rcu-kvm-run-loop/v1"
-        for name in try FileManager.default.contentsOfDirectory(atPath: shipped).filter({ $0.hasPrefix("000") && !$0.hasPrefix("0000") }) {
-            let ours = try String(contentsOfFile: "\(v2.directory)/\(name)", encoding: .utf8)
-            let theirs = try String(contentsOfFile: "\(shipped)/\(name)", encoding: .utf8)
-            #expect(ShippedSeriesTests.stable(ours) == ShippedSeriesTests.stable(theirs.replacingOccurrences(of: "[RFC PATCH v1 ", with: "[RFC PATCH v2 ")), "\(name)")
+        // The patches are what generate writes on 6.12 (in another clone) but for the version.
+        let other = try Kernel()
+        try withExtendedLifetime(other) {
+            let onBase = try other.generate("rcu-kvm-run-loop", on: "v6.12-deb")
+            let names = try FileManager.default.contentsOfDirectory(atPath: onBase.directory).filter { $0.hasPrefix("000") && !$0.hasPrefix("0000") }
+            #expect(names.count == 3)
+            for name in names {
+                let ours = try String(contentsOfFile: "\(v2.directory)/\(name)", encoding: .utf8)
+                let theirs = try String(contentsOfFile: "\(onBase.directory)/\(name)", encoding: .utf8)
+                #expect(ShippedSeriesTests.stable(ours) == ShippedSeriesTests.stable(theirs.replacingOccurrences(of: "[RFC PATCH v1 ", with: "[RFC PATCH v2 ")), "\(name)")
+            }
         }
         #expect(try kernel.gitAm(v2.directory, on: "v6.12-deb") == (try kernel.git("rev-parse", "\(v2.reference)^{tree}")))
 
         let cover = try String(contentsOfFile: "\(v2.directory)/0000-cover-letter.patch", encoding: .utf8)
         #expect(cover.contains("""
             Changes since v1:
-            - Rebased onto v6.12-deb (94e025784a3c), from v6.1-deb (71a6ea738a71).
+            - Rebased onto v6.12-deb (\(try kernel.short("v6.12-deb"))), from v6.1-deb (\(try kernel.short("v6.1-deb"))).
             - Patch 3/3 (rcu: Ignore nohz_full CPUs in KVM's vCPU run loop): the
               same edits re-resolved on v6.12-deb, so the diff changed.
 
@@ -131,7 +142,7 @@ struct RebaseRealKernelTests {
         let v2 = try kernel.rebase("rcu-kvm-last-exit", onto: "v6.12-deb")
         #expect(try kernel.gitAm(v2.directory, on: "v6.12-deb") == (try kernel.git("rev-parse", "\(v2.reference)^{tree}")))
         let cover = try String(contentsOfFile: "\(v2.directory)/0000-cover-letter.patch", encoding: .utf8)
-        #expect(cover.contains("Changes since v1:\n- Rebased onto v6.12-deb (94e025784a3c), from v6.1-deb (71a6ea738a71).\n"))
+        #expect(cover.contains("Changes since v1:\n- Rebased onto v6.12-deb (\(try kernel.short("v6.12-deb"))), from v6.1-deb (\(try kernel.short("v6.1-deb"))).\n"))
         try expectRangeDiffParity(kernel, cover: cover, old: "v6.1-deb..\(v1.reference)", new: "v6.12-deb..\(v2.reference)")
 
         // The posted v1, imported from its mails and linked to the policy that makes it.
@@ -186,8 +197,9 @@ struct RebaseRealKernelTests {
     @Test("a patch whose context moved on the new base is placed by the three-way merge, as git merge-file places it")
     func threeWayOnTheKernel() throws {
         let kernel = try Kernel()
-        // The shipped series (on v6.12-deb), imported from its folder.
-        _ = try kernel.importSeries("\(ProjectLayout.root)/patches/rcu-kvm-run-loop/v1", as: "run-loop-posted")
+        // The series generate writes on v6.12-deb, as posted, imported from its folder.
+        let posted = try kernel.generate("rcu-kvm-run-loop", on: "v6.12-deb")
+        _ = try kernel.importSeries(posted.directory, as: "run-loop-posted")
         // A kernel where a line two below patch 2's insertion changed.
         try kernel.clone.commit(on: "v6.12-deb", tag: "v6.12-kvm", file: "virt/kvm/kvm_main.c", message: "KVM: touch vcpu_load") {
             $0.replacingOccurrences(of: "\tkvm_arch_vcpu_load(vcpu, cpu);\n\tput_cpu();", with: "\tkvm_arch_vcpu_load(vcpu, cpu); /* here */\n\tput_cpu();")
@@ -234,8 +246,9 @@ struct RebaseRealKernelTests {
 }
 
 /// `patches/examples/rcu-kvm-run-loop/v1` (generated on `v6.1-deb`) and `v2` (rebased onto
-/// `v6.12-deb`) are what kseries writes, with the shipped series' fixed identity and date;
-/// `KSERIES_RECORD=1 swift test --filter RebaseExampleTests` rewrites them.
+/// `v6.12-deb`) are what kseries writes, with the shipped series' fixed identity and date: the
+/// same bytes on the kernels `patches/GENERATED-ON` names, the same meaning on others
+/// (`ShippedPatches`); `scripts/refresh-patches` rewrites them.
 @Suite("the rebase example in patches/examples is current")
 struct RebaseExampleTests {
     @Test("patches/examples/rcu-kvm-run-loop/v1 and v2 are what generate and rebase write")
@@ -244,20 +257,11 @@ struct RebaseExampleTests {
         let v1 = try kernel.generate("rcu-kvm-run-loop", on: "v6.1-deb")
         let v2 = try kernel.rebase("rcu-kvm-run-loop", onto: "v6.12-deb")
         let examples = "\(ProjectLayout.root)/patches/examples/rcu-kvm-run-loop"
-        for (version, directory) in [("v1", v1.directory), ("v2", v2.directory)] {
+        let exact = try ShippedPatches.onRecordedBases(["v6.1-deb", "v6.12-deb"])
+        for (version, directory, base) in [("v1", v1.directory, "v6.1-deb"), ("v2", v2.directory, "v6.12-deb")] {
             let shipped = "\(examples)/\(version)"
-            if ProcessInfo.processInfo.environment["KSERIES_RECORD"] == "1" {
-                try? FileManager.default.removeItem(atPath: shipped)
-                try FileManager.default.createDirectory(atPath: examples, withIntermediateDirectories: true)
-                try FileManager.default.copyItem(atPath: directory, toPath: shipped)
-            }
-            let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-            #expect(try FileManager.default.contentsOfDirectory(atPath: shipped).sorted() == names)
-            for name in names {
-                let expected = ShippedSeriesTests.stable(try String(contentsOfFile: "\(shipped)/\(name)", encoding: .utf8))
-                let actual = ShippedSeriesTests.stable(try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8))
-                #expect(expected == actual, "patches/examples/rcu-kvm-run-loop/\(version)/\(name) is stale; rerun with KSERIES_RECORD=1 if the change is deliberate")
-            }
+            try ShippedPatches.record(directory, as: shipped)
+            try ShippedPatches.expectCurrent(golden: shipped, generated: directory, base: base, treePath: kernel.clone.path, exact: exact)
         }
     }
 }

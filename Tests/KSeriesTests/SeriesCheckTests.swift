@@ -5,14 +5,25 @@ import Policy
 import Testing
 import TestSupport
 
-/// `kseries check` on the real trees: the shipped series, as text and as a policy.
+/// `kseries check` on the real trees: the run-loop series as generate writes it on this tree's
+/// v6.12-deb, as text and as a policy.
 @Suite("check a series against many kernels")
 struct SeriesCheckTests {
     let clone: KernelScratchClone
-    let shipped = "\(ProjectLayout.root)/patches/rcu-kvm-run-loop/v1"
+    /// The folder holding `rcu-kvm-run-loop/v1`, and that series' folder.
+    let output: String
+    let series: String
 
     init() throws {
         clone = try KernelScratchClone()
+        output = "\(clone.scratch.path)/patches"
+        var environment = clone.environment
+        for (key, value) in ShippedSeriesTests.identity { environment[key] = value }
+        series = try SeriesGenerator().generate(
+            .init(
+                policy: try PolicyCatalog(searchPath: [ProjectLayout.templates]).policy(named: "rcu-kvm-run-loop"),
+                treePath: clone.path, outputDirectory: output, environment: environment)
+        ).directory
     }
 
     func kseries(_ arguments: [String]) throws -> ProcessOutput {
@@ -22,10 +33,11 @@ struct SeriesCheckTests {
                                      in: clone.scratch.path, environment: environment)
     }
 
-    @Test("the shipped patches apply cleanly on v6.12-deb; on v6.1-deb the first fails and the rest are not attempted")
-    func shippedPatchesAsText() throws {
+    @Test("the patches apply cleanly on v6.12-deb; on v6.1-deb the first fails and the rest are not attempted")
+    func patchesAsText() throws {
         let reports = SeriesCheck(repository: try Repository(at: clone.path))
-            .check(.patches(try SeriesCheck.readPatches(at: shipped), source: shipped), refs: ["v6.12-deb", "v6.1-deb"])
+            .check(.patches(try SeriesCheck.readPatches(at: series), source: series), refs: ["v6.12-deb", "v6.1-deb"])
+        try #require(reports.count == 2 && reports.allSatisfy { $0.patches.count == 3 }, "\(reports)")
         #expect(reports[0].patches.map(\.verdict) == [.clean, .clean, .clean])
         #expect(reports[0].isSuccess)
         guard case .fails(let why) = reports[1].patches[0].verdict else {
@@ -38,10 +50,7 @@ struct SeriesCheckTests {
 
     @Test("the policy still resolves on v6.1-deb where its 6.12 patch text does not apply")
     func policyResolvesWhereTextFails() throws {
-        let output = try ScratchDirectory("kseries-generated")
-        try FileManager.default.createDirectory(atPath: "\(output.path)/rcu-kvm-run-loop", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: shipped, toPath: "\(output.path)/rcu-kvm-run-loop/v1")
-        let run = try kseries(["check", "rcu-kvm-run-loop", "--onto", "v6.12-deb,v6.1-deb", "-o", output.path, "--json"])
+        let run = try kseries(["check", "rcu-kvm-run-loop", "--onto", "v6.12-deb,v6.1-deb", "-o", output, "--json"])
         #expect(run.status == 1)
         let json = try JSONSerialization.jsonObject(with: Data(run.stdout)) as? [String: Any]
         let refs = json?["refs"] as? [[String: Any]] ?? []
@@ -57,7 +66,7 @@ struct SeriesCheckTests {
 
     @Test("a table on a terminal, one row per patch; globs expand to matching tags")
     func tableAndGlobs() throws {
-        let run = try kseries(["check", shipped, "--onto", "v6.1*"])
+        let run = try kseries(["check", series, "--onto", "v6.1*"])
         #expect(run.status == 1)
         #expect(run.stdoutText.hasPrefix("v6.1-deb   FAILS"), "\(run.stdoutText)")
         #expect(run.stdoutText.contains("\nv6.12-deb  applies           1/3 context_tracking: Add helpers"), "\(run.stdoutText)")
@@ -66,7 +75,7 @@ struct SeriesCheckTests {
 
     @Test("an unknown ref among several is reported and the others still checked")
     func unknownRefAmongOthers() throws {
-        let run = try kseries(["check", shipped, "--onto", "v6.12-deb,v9.9-nope", "--no-checkpatch"])
+        let run = try kseries(["check", series, "--onto", "v6.12-deb,v9.9-nope", "--no-checkpatch"])
         #expect(run.status == 1)
         #expect(run.stdoutText.contains("v9.9-nope  error: 'v9.9-nope' is not a known revision"), "\(run.stdoutText)")
         #expect(run.stdoutText.contains("v6.12-deb  applies"))
@@ -89,7 +98,7 @@ struct SeriesCheckTests {
 
     @Test("an mbox holding only a cover letter is refused")
     func coverLetterOnly() throws {
-        let cover = try String(contentsOfFile: "\(shipped)/0000-cover-letter.patch", encoding: .utf8)
+        let cover = try String(contentsOfFile: "\(series)/0000-cover-letter.patch", encoding: .utf8)
         try clone.scratch.write("cover.mbox", cover)
         let run = try kseries(["check", "\(clone.scratch.path)/cover.mbox", "--onto", "v6.12-deb"])
         #expect(run.status != 0)

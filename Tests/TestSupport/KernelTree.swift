@@ -8,14 +8,52 @@ public enum KernelTree {
         return "\(FileManager.default.homeDirectoryForCurrentUser.path)/.cache/kseries/linux"
     }
 
-    /// Fails (never skips) when the tree is missing, saying how to make it.
+    /// Fails (never skips) when the tree is missing, saying how to make it. The first call
+    /// prints which kernels the tree holds, so that a failing real-kernel test's log names the
+    /// Debian versions it ran on.
     public static func require() throws -> String {
         let output = try ProcessRunner.run(["git", "-C", path, "rev-parse", "--verify", "-q", "v6.12-deb^{commit}"])
         guard output.status == 0 else {
             throw MissingKernelTree(path: path)
         }
+        announce
         return path
     }
+
+    /// The kernel tags of the fixture, each with its commit and what it was imported from.
+    public struct Tag: Sendable, Equatable {
+        public var name: String
+        public var commit: String
+        /// The tag message's first line: `Debian linux-source-6.12 6.12.118-1~deb12u1`.
+        public var source: String
+    }
+
+    /// The tags `v6.1-deb` and `v6.12-deb` of the tree as it is now.
+    public static func tags() throws -> [Tag] {
+        let output = try ProcessRunner.checked([
+            "git", "-C", try require(), "for-each-ref", "--format=%(refname:short)%09%(*objectname)%09%(contents:subject)",
+            "refs/tags/v6.1-deb", "refs/tags/v6.12-deb",
+        ])
+        return output.stdoutText.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            return fields.count == 3 ? Tag(name: fields[0], commit: fields[1], source: fields[2]) : nil
+        }
+    }
+
+    /// One line naming what the tree holds, for failure messages: `v6.1-deb = Debian … (f643d34f2a8e), …`.
+    public static var versions: String {
+        guard let tags = try? tags(), !tags.isEmpty else { return "the kernel tree at \(path) (unreadable tags)" }
+        return "kernel tree \(path): " + tags.map { "\($0.name) = \($0.source) (\($0.commit.prefix(12)))" }.joined(separator: ", ")
+    }
+
+    private static let announce: Void = {
+        let output = try? ProcessRunner.run([
+            "git", "-C", path, "for-each-ref", "--format=%(refname:short) = %(contents:subject) (%(*objectname:short=12))",
+            "refs/tags/v6.1-deb", "refs/tags/v6.12-deb",
+        ])
+        let held = output.map { $0.stdoutText.split(separator: "\n").joined(separator: ", ") } ?? "?"
+        print("real-kernel tests run on \(path): \(held)")
+    }()
 
     /// Reads a file at a ref with real git.
     public static func show(_ ref: String, _ file: String) throws -> [UInt8] {
