@@ -27,12 +27,17 @@ public struct SeriesImporter {
         /// The policy that makes these patches: the import is checked to be exactly what it
         /// generates on the base, and later versions are regenerated from it.
         public var policy: PolicyTemplate?
+        /// The patches were made by an earlier form of `policy` (reviewers asked for changes,
+        /// and the policy changed since the version was posted): link them to the policy
+        /// anyway, with a warning per patch that differs, instead of refusing.
+        public var policyChanged: Bool
         public var environment: [String: String]
         public var beforeWriting: (() throws -> Void)?
 
         public init(
             source: String, treePath: String, series: String? = nil, version: Int? = nil, base: String? = nil,
-            policy: PolicyTemplate? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+            policy: PolicyTemplate? = nil, policyChanged: Bool = false,
+            environment: [String: String] = ProcessInfo.processInfo.environment,
             beforeWriting: (() throws -> Void)? = nil
         ) {
             self.source = source
@@ -41,6 +46,7 @@ public struct SeriesImporter {
             self.version = version
             self.base = base
             self.policy = policy
+            self.policyChanged = policyChanged
             self.environment = environment
             self.beforeWriting = beforeWriting
         }
@@ -72,8 +78,10 @@ public struct SeriesImporter {
             : try fromRange(request, repository: repository)
 
         var templates: [String?] = Array(repeating: nil, count: imported.commits.count)
+        var policyWarnings: [String] = []
         if let policy = request.policy {
-            templates = try matchPolicy(policy, imported: imported, repository: repository, committer: committer)
+            (templates, policyWarnings) = try matchPolicy(
+                policy, imported: imported, repository: repository, committer: committer, changed: request.policyChanged)
         }
         let name = request.series ?? request.policy?.name ?? SeriesState.slug(imported.cover.subject).prefix(48).description
         guard SeriesStore.isValidName(name), !name.isEmpty else {
@@ -104,7 +112,7 @@ public struct SeriesImporter {
                     hooks: WriteHooks(environment: request.environment, beforeWriting: request.beforeWriting),
                     changeID: imported.changeID))
         }
-        var warnings = imported.warnings + output.warnings
+        var warnings = imported.warnings + policyWarnings + output.warnings
         if let changeID = imported.changeID, changeID != output.state.changeID {
             warnings.append("the cover letter's change-id \(changeID) differs from \(name)'s \(output.state.changeID); kept \(name)'s")
         }
@@ -114,34 +122,48 @@ public struct SeriesImporter {
     }
 
     /// Checks that `policy` generates exactly the imported patches on their base (tree after
-    /// tree), and returns the template fingerprints of its patches.
+    /// tree), and returns the template fingerprints of its patches. With `changed` (the policy
+    /// changed since these patches were made), a difference is a warning, and a patch that
+    /// differs gets no fingerprint: the next version reports its code as changed, not as
+    /// re-resolved.
     private func matchPolicy(
-        _ policy: PolicyTemplate, imported: Imported, repository: Repository, committer: Signature
-    ) throws(SeriesVersionError) -> [String?] {
+        _ policy: PolicyTemplate, imported: Imported, repository: Repository, committer: Signature, changed: Bool
+    ) throws(SeriesVersionError) -> (templates: [String?], warnings: [String]) {
         let built = try wrap { () throws(KSeriesError) in
             try SeriesBuilder(repository: repository).build(
                 policy: policy, base: imported.base, ref: imported.baseRef, author: committer, committer: committer)
         }
+        let retry = changed ? "" : "; import it without --policy, or with --policy-changed if the policy changed since these patches were made"
         guard built.count == imported.commits.count else {
-            throw .input(
-                "policy \(policy.name) makes \(built.count) patch\(built.count == 1 ? "" : "es") on \(imported.baseRef), the import has \(imported.commits.count); import it without --policy")
+            let message = "policy \(policy.name) makes \(built.count) patch\(built.count == 1 ? "" : "es") on \(imported.baseRef), the import has \(imported.commits.count)"
+            guard changed else { throw .input(message + retry) }
+            return (Array(repeating: nil, count: imported.commits.count), [message + ": linked as an earlier form of the policy"])
         }
+        var templates = built.map { Optional(PatchRecords.templateFingerprint($0.template)) }
+        var warnings: [String] = []
         do {
             for (index, (made, given)) in zip(built, imported.commits).enumerated() {
                 let madeTree = try repository.commit(made.commit).treeID
                 let givenTree = try repository.commit(given).treeID
                 guard madeTree != givenTree else { continue }
+                // Trees are cumulative: after one patch differs, the later ones are compared
+                // by the change each makes (git's patch-id), not by the tree it leaves.
+                if changed, let madeID = try repository.patchID(of: made.commit), madeID == (try repository.patchID(of: given)) {
+                    continue
+                }
                 let files = try repository.diff(from: madeTree, to: givenTree, detectRenames: false).files
                     .map { String(decoding: $0.newPath.isEmpty ? $0.oldPath : $0.newPath, as: UTF8.self) }
-                throw SeriesVersionError.input(
-                    "patch \(index + 1) of the import differs from what policy \(policy.name) makes on \(imported.baseRef) (in \(files.joined(separator: ", "))); import it without --policy, or fix the policy")
+                let message = "patch \(index + 1) of the import differs from what policy \(policy.name) makes on \(imported.baseRef) (in \(files.joined(separator: ", ")))"
+                guard changed else { throw SeriesVersionError.input(message + retry) }
+                warnings.append(message + ": kept as made by an earlier form of the policy")
+                templates[index] = nil
             }
         } catch let error as SeriesVersionError {
             throw error
         } catch {
             throw .kseries(.output(path: policy.sourcePath, message: "\(error)"))
         }
-        return built.map { PatchRecords.templateFingerprint($0.template) }
+        return (templates, warnings)
     }
 
     /// A series read in, before it is recorded.

@@ -96,7 +96,9 @@ enum ChangeLog {
             if let previous, this.made != .import {
                 sections.append(section(previous: previous, current: this, notes: state.notes(for: this.number)))
             } else if previous == nil, this.number > 1, !state.notes(for: this.number).isEmpty {
-                sections.append("Changes since v\(this.number - 1):\n" + SeriesMailer.trimmed(state.notes(for: this.number)))
+                sections.append(
+                    (["Changes since v\(this.number - 1):"] + noteLines(SeriesMailer.trimmed(state.notes(for: this.number))))
+                        .joined(separator: "\n"))
             }
             current = previous
         }
@@ -107,9 +109,7 @@ enum ChangeLog {
     static func section(previous: SeriesState.Version, current: SeriesState.Version, notes: String) -> String {
         var lines = ["Changes since v\(previous.number):"]
         let trimmedNotes = SeriesMailer.trimmed(notes)
-        if !trimmedNotes.isEmpty {
-            lines += trimmedNotes.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        }
+        if !trimmedNotes.isEmpty { lines += noteLines(trimmedNotes) }
         let items = facts(previous: previous, current: current)
         if items.isEmpty && trimmedNotes.isEmpty {
             lines.append("- No changes to the patches.")
@@ -119,6 +119,21 @@ enum ChangeLog {
             lines += item.hasPrefix("Link to ") ? ["- " + item] : wrap("- " + item, width: 72, indent: "  ")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The author's notes as changelog lines. Notes the author already laid out (a line that
+    /// starts with `-`, `*` or white space) stay as written; plain prose becomes one `- ` item
+    /// per paragraph, wrapped at 72 columns like kseries' own items, as kernel changelogs are.
+    static func noteLines(_ notes: String) -> [String] {
+        let lines = notes.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.contains(where: { $0.hasPrefix("-") || $0.hasPrefix("*") || $0.hasPrefix(" ") || $0.hasPrefix("\t") }) {
+            return lines
+        }
+        var paragraphs: [[String]] = [[]]
+        for line in lines {
+            if line.isEmpty { paragraphs.append([]) } else { paragraphs[paragraphs.count - 1].append(line) }
+        }
+        return paragraphs.filter { !$0.isEmpty }.flatMap { wrap("- " + $0.joined(separator: " "), width: 72, indent: "  ") }
     }
 
     /// What changed from `previous` to `current`, one sentence each.

@@ -34,14 +34,20 @@ extension KSeriesCommand {
         @Option(help: "The policy that makes these patches: checked to generate exactly them on their base; later versions are regenerated from it.")
         var policy: String?
 
+        @Flag(help: "With --policy: the policy changed since these patches were made (say, as reviewers asked); link them anyway, and the next version's cover letter says what changed.")
+        var policyChanged = false
+
         func run() throws {
             let result: SeriesImporter.Result
+            if policyChanged && policy == nil { throw ValidationError("--policy-changed needs --policy") }
             do {
                 let template = try policy.map { (name) throws(PolicyError) -> PolicyTemplate in
                     try PolicyCatalog.standard(explicit: tree.templates).policy(named: name)
                 }
                 result = try SeriesImporter().importSeries(
-                    .init(source: source, treePath: tree.treePath, series: series, version: version, base: base, policy: template))
+                    .init(
+                        source: source, treePath: tree.treePath, series: series, version: version, base: base, policy: template,
+                        policyChanged: policyChanged))
             } catch {
                 throw fail(error)
             }

@@ -86,11 +86,8 @@ struct ImportTests {
     @Test("--policy links patch text to the policy that makes it exactly; later versions are regenerated from it")
     func linkedToPolicy() throws {
         let setup = try VersionsFixture()
-        try setup.succeed(["generate", "demo", "-o", "posted"])
-        let mbox = "\(setup.work)/posted/demo/v1/series.mbox"
+        let mbox = try postedElsewhere(setup)
         // Under the policy's name by default, so generate and rebase share the series.
-        try setup.fixture.git("update-ref", "-d", "refs/kseries/series/demo")
-        try setup.fixture.git("update-ref", "-d", "refs/heads/kseries/demo/v1")
         try setup.succeed(["import", mbox, "--policy", "demo"])
         #expect((try setup.stateJSON("demo")["origin"] as? [String: String]) == ["kind": "policy", "source": "demo"])
         try setup.succeed(["rebase", "demo", "--onto", "next"])
@@ -102,5 +99,43 @@ struct ImportTests {
         #expect(other.status != 0)
         #expect(other.stderrText.contains("patch 1 of the import differs from what policy demo makes on base"))
         #expect(other.stderrText.contains("drivers/demo/demo.c"))
+        #expect(other.stderrText.contains("--policy-changed"))
+    }
+
+    @Test("--policy-changed links a version made by an earlier form of the policy; the next version says what changed")
+    func linkedToChangedPolicy() throws {
+        let setup = try VersionsFixture()
+        let mbox = try postedElsewhere(setup)
+        // Reviewers asked for WRITE_ONCE() in patch 1: the policy changes after v1 was posted.
+        try setup.fixture.scratch.write(
+            "Templates/demo/policy.yaml",
+            VersionsFixture.policy.replacingOccurrences(of: "d->running = true;", with: "WRITE_ONCE(d->running, true);"))
+        let refused = try setup.kseries(["import", mbox, "--policy", "demo"])
+        #expect(refused.status != 0)
+        #expect(refused.stderrText.contains("--policy-changed"), "\(refused.stderrText)")
+
+        let linked = try setup.succeed(["import", mbox, "--policy", "demo", "--policy-changed"])
+        #expect(linked.stderrText.contains("patch 1 of the import differs from what policy demo makes on base"), "\(linked.stderrText)")
+        #expect(linked.stderrText.contains("kept as made by an earlier form of the policy"))
+        // Patch 2 makes the same change as before (git's patch-id), though its tree differs.
+        #expect(!linked.stderrText.contains("patch 2"), "\(linked.stderrText)")
+        #expect((try setup.stateJSON("demo")["origin"] as? [String: String]) == ["kind": "policy", "source": "demo"])
+        try setup.succeed(["generate", "demo", "-v", "2"])
+        let cover = try setup.text("patches/demo/v2/0000-cover-letter.patch")
+        #expect(cover.contains("Changes since v1:\n- Patch 1/2 (demo: Note the run loop): the code changed.\n"), "\(cover)")
+        #expect(cover.contains("Range-diff against v1:\n1:  "), "\(cover)")
+        #expect(cover.contains(" ! 1:  "), "\(cover)")
+        let without = try setup.kseries(["import", mbox, "--policy-changed", "--series", "y"])
+        #expect(without.status != 0)
+        #expect(without.stderrText.contains("--policy-changed needs --policy"), "\(without.stderrText)")
+    }
+
+    /// v1 of the demo policy as posted from another machine: its mbox, with nothing of it in
+    /// kseries' keeping here.
+    func postedElsewhere(_ setup: VersionsFixture) throws -> String {
+        try setup.succeed(["generate", "demo", "-o", "posted"])
+        try setup.fixture.git("update-ref", "-d", "refs/kseries/series/demo")
+        try setup.fixture.git("update-ref", "-d", "refs/heads/kseries/demo/v1")
+        return "\(setup.work)/posted/demo/v1/series.mbox"
     }
 }

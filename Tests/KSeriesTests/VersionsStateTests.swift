@@ -89,6 +89,24 @@ struct VersionsStateTests {
         #expect(!third.contains("Range-diff against v1:\n"))
     }
 
+    @Test("notes written as plain prose become changelog items, one per paragraph, wrapped at 72 columns")
+    func proseNotes() throws {
+        let setup = try VersionsFixture()
+        try setup.succeed(["generate", "demo"])
+        try setup.succeed([
+            "notes", "demo", "-v", "2", "--set",
+            "Follow a preempted or migrated vCPU task in kvm_sched_out() and kvm_sched_in(), as Sean asked.\n\nReworded patch 2.",
+        ])
+        try setup.succeed(["rebase", "demo", "--onto", "next"])
+        #expect(try setup.text("patches/demo/v2/0000-cover-letter.patch").contains("""
+            Changes since v1:
+            - Follow a preempted or migrated vCPU task in kvm_sched_out() and
+              kvm_sched_in(), as Sean asked.
+            - Reworded patch 2.
+            - Rebased onto next (
+            """))
+    }
+
     @Test("versions lists the series and the versions of one")
     func versionsCommand() throws {
         let setup = try VersionsFixture()
