@@ -64,7 +64,9 @@ struct DifferentialTests {
         for batch in Self.batches {
             let diff = diffs[batch.context]!
             let patches = try PatchParser.parse(diff, name: "\(batch.name).diff").flatMap(\.files)
-            let byPath = Dictionary(uniqueKeysWithValues: patches.map { ($0.newPath ?? $0.oldPath!, $0) })
+            let keyed = try patches.map { patch in (try #require(patch.newPath ?? patch.oldPath, "a patch without a path"), patch) }
+            try #require(Set(keyed.map(\.0)).count == keyed.count, "a path patched twice in \(batch.name).diff")
+            let byPath = Dictionary(uniqueKeysWithValues: keyed)
 
             // git: all cases in one work tree, one run.
             let workTree = try scratch.repository("target-\(batch.name)")
@@ -82,9 +84,9 @@ struct DifferentialTests {
 
             for testCase in cases {
                 guard let patch = byPath[testCase.path] else { continue }
-                let ours = PatchApplier(options: batch.options).apply([patch]) { (path: String) -> FileContent? in
+                let ours = try #require(PatchApplier(options: batch.options).apply([patch]) { (path: String) -> FileContent? in
                     path == testCase.path ? testCase.target : nil
-                }.files[0]
+                }.files.first, "\(batch.name) \(testCase.path)")
                 let theirs = git.files[testCase.path] ?? GitApplyLog.FileRecord()
                 tally.compare(testCase, batch: batch.name, ours: ours, theirs: theirs, workTree: workTree, patch: patch)
             }
@@ -231,12 +233,16 @@ struct GitApplyLog {
                 let at = Int(rest.prefix { $0.isNumber }) ?? 0
                 let offset = rest.range(of: "(offset ").map { Int(rest[$0.upperBound...].prefix { $0 == "-" || $0.isNumber }) ?? 0 } ?? 0
                 files[current, default: FileRecord()].offsets[number] = [at, offset]
-            } else if line.hasPrefix("error: patch failed: "), let colon = line.lastIndex(of: ":") {
+            } else if line.hasPrefix("error: patch failed: "), let colon = line.lastIndex(of: ":"),
+                colon >= line.index(line.startIndex, offsetBy: "error: patch failed: ".count)
+            {
                 let name = String(line[line.index(line.startIndex, offsetBy: "error: patch failed: ".count)..<colon])
                 files[name, default: FileRecord()].failure = "hunk"
             } else if line.hasPrefix("error: "), let reason = Self.reason(line) {
                 if files[reason.path]?.failure == nil { files[reason.path, default: FileRecord()].failure = reason.kind }
-            } else if line.hasPrefix("Applying patch "), let with = line.range(of: " with ", options: .backwards) {
+            } else if line.hasPrefix("Applying patch "), let with = line.range(of: " with ", options: .backwards),
+                with.lowerBound >= line.index(line.startIndex, offsetBy: "Applying patch ".count)
+            {
                 current = String(line[line.index(line.startIndex, offsetBy: "Applying patch ".count)..<with.lowerBound])
             } else if line.hasPrefix("Rejected hunk #") {
                 let number = Int(line.dropFirst("Rejected hunk #".count).prefix { $0.isNumber }) ?? 0

@@ -100,14 +100,16 @@ struct FileRulesTests {
         #expect(outcome.changes.last == PatchApplier.Change(path: "f.c", content: FileContent(bytes: twelve, mode: 0o100755)))
         let warned = try applyPatch(Self.chmod, to: ["f.c": FileContent(bytes: twelve, mode: 0o100755)])
         #expect(warned.applied)
-        #expect(warned.files[0].warnings == ["f.c has type 100755, expected 100644"])
+        let warnedFile = try #require(warned.files.first)
+        #expect(warnedFile.warnings == ["f.c has type 100755, expected 100644"])
     }
 
     @Test("a symlink where the patch expects a regular file is the wrong type")
     func wrongType() throws {
         let outcome = try applyPatch(HunkPlacementTests.changeL6.replacingOccurrences(of: "--- a/f.c", with: "index 1..2 100644\n--- a/f.c"),
             to: ["f.c": FileContent(bytes: twelve, mode: 0o120000)])
-        #expect(outcome.files[0].failure == .wrongType("f.c", expected: 0o100644, found: 0o120000))
+        let file = try #require(outcome.files.first)
+        #expect(file.failure == .wrongType("f.c", expected: 0o100644, found: 0o120000))
         #expect(outcome.changes.isEmpty)
     }
 
@@ -139,9 +141,11 @@ struct FileRulesTests {
                 PatchApplier.Change(path: "old.c", content: nil),
                 PatchApplier.Change(path: "new.c", content: FileContent(bytes: expected)),
             ])
-        #expect(outcome.files[0].path == "old.c => new.c")
+        let file = try #require(outcome.files.first)
+        #expect(file.path == "old.c => new.c")
         let taken = try applyPatch(Self.rename, to: ["old.c": FileContent(bytes: twelve), "new.c": FileContent(bytes: [])])
-        #expect(taken.files[0].failure == .fileExists("new.c"))
+        let takenFile = try #require(taken.files.first)
+        #expect(takenFile.failure == .fileExists("new.c"))
         #expect(taken.changes.isEmpty)
     }
 
@@ -150,6 +154,7 @@ struct FileRulesTests {
         let outcome = try applyPatch(
             Self.rename + HunkPlacementTests.changeL6.replacingOccurrences(of: "f.c", with: "old.c"),
             to: ["old.c": FileContent(bytes: twelve)])
+        try #require(outcome.files.count > 1, "\(outcome.files)")
         #expect(outcome.files[1].failure == .renamedOrDeleted("old.c"))
         #expect(!outcome.applied)
     }
@@ -169,13 +174,16 @@ struct FileRulesTests {
             """
         let outcome = try applyPatch(HunkPlacementTests.changeL6 + second, to: ["f.c": FileContent(bytes: twelve)])
         #expect(outcome.applied)
-        #expect(String(decoding: outcome.changes.last!.content!.bytes, as: UTF8.self).contains("\nLL6\n"))
+        let last = try #require(outcome.changes.last)
+        let content = try #require(last.content)
+        #expect(String(decoding: content.bytes, as: UTF8.self).contains("\nLL6\n"))
     }
 
     @Test("a patch applies as a whole: one failing file leaves no changes at all")
     func atomic() throws {
         let outcome = try applyPatch(
             Self.create.replacingOccurrences(of: "f.c", with: "g.c") + HunkPlacementTests.changeL6, to: ["f.c": FileContent(bytes: text("other"))])
+        try #require(outcome.files.count > 1, "\(outcome.files)")
         #expect(outcome.files[0].applied)
         #expect(!outcome.files[1].applied)
         #expect(outcome.changes.isEmpty)
@@ -196,8 +204,10 @@ struct FileRulesTests {
 
             """
         let files = try parseDiff(diff)
-        #expect(files[0].binary == BinaryPatch(method: .literal(size: 3), encodedLines: [[UInt8]("KcmZ>CWMTjS00aO5")]))
+        let file = try #require(files.first)
+        #expect(file.binary == BinaryPatch(method: .literal(size: 3), encodedLines: [[UInt8]("KcmZ>CWMTjS00aO5")]))
         let outcome = try applyPatch(diff, to: ["logo.bin": FileContent(bytes: [1, 2])])
-        #expect(outcome.files[0].failure == .binaryUnsupported("logo.bin"))
+        let outcomeFile = try #require(outcome.files.first)
+        #expect(outcomeFile.failure == .binaryUnsupported("logo.bin"))
     }
 }

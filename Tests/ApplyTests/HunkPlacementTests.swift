@@ -92,7 +92,8 @@ struct HunkPlacementTests {
         // The preimage `k v k` is expected at line 3; it is at lines 2 and 4, not 3.
         let result = try applyBoth(Self.kvk, to: text("x", "k", "v", "k", "v", "k", "y"))
         #expect(result.placements == [HunkPlacement(hunk: 1, line: 4, offset: 1)])
-        #expect(lines(result.result!.bytes) == ["x", "k", "v", "k", "V", "k", "y", ""])
+        let applied = try #require(result.result, "\(result)")
+        #expect(lines(applied.bytes) == ["x", "k", "v", "k", "V", "k", "y", ""])
     }
 
     @Test("the nearest occurrence wins: one line before beats two lines after")
@@ -128,7 +129,9 @@ struct HunkPlacementTests {
         target += ["line14", "line15", "line16", "line13", "line14", "line15", "line16"] + (17...20).map { "line\($0)" }
         let result = try applyBoth(diff, to: Array(target.map { $0 + "\n" }.joined().utf8))
         #expect(result.placements == [HunkPlacement(hunk: 1, line: 6, offset: 4), HunkPlacement(hunk: 2, line: 14, offset: 0)])
-        #expect(lines(result.result!.bytes)[13...19] == ["line14", "LINE15", "line16", "line13", "line14", "line15", "line16"])
+        let applied = lines(try #require(result.result, "\(result)").bytes)
+        try #require(applied.count > 19, "\(applied)")
+        #expect(applied[13...19] == ["line14", "LINE15", "line16", "line13", "line14", "line15", "line16"])
     }
 
     @Test("a hunk cannot match lines an earlier hunk wrote, unless overlap is allowed")

@@ -28,19 +28,22 @@ struct PatchParserTests {
         let commits = try PatchParser.parse(mbox, name: "series.mbox")
         // Like git am, every leading [tag] goes, not only [RFC PATCH n/m].
         #expect(commits.map(\.subject) == ["sched: rename b", "add new.h", "drop README"].map { Optional($0) })
+        try #require(commits.count == 3)
         #expect(commits[0].author == "Test Author <author@example.org>")
         #expect(commits[0].date == "Tue, 14 Nov 2023 22:13:20 +0000")
         #expect(String(decoding: commits[0].message, as: UTF8.self) == "Because B is louder.\n\nSigned-off-by: Test Author <author@example.org>\n")
         #expect(commits[2].author == "Jörg Müller <jorg@example.org>")
 
-        let sched = commits[0].files[0]
+        let sched = try #require(commits[0].files.first)
         #expect(sched.operation == .modify)
         #expect(sched.oldPath == "kernel/sched.c" && sched.newPath == "kernel/sched.c")
-        #expect(sched.hunks.count == 1)
+        try #require(sched.hunks.count == 1)
         #expect(sched.hunks[0].preimage == [[UInt8]("int a;\n"), [UInt8]("int b;\n"), [UInt8]("int c;\n")])
         #expect(sched.hunks[0].leadingContext == 1 && sched.hunks[0].trailingContext == 1)
         // Line numbers are those of the mailbox, cover letter included.
         let mboxLines = String(decoding: mbox, as: UTF8.self).components(separatedBy: "\n")
+        try #require(mboxLines.indices.contains(sched.location.line - 1), "\(sched.location)")
+        try #require(mboxLines.indices.contains(sched.hunks[0].location.line - 1), "\(sched.hunks[0].location)")
         #expect(mboxLines[sched.location.line - 1] == "diff --git a/kernel/sched.c b/kernel/sched.c")
         #expect(mboxLines[sched.hunks[0].location.line - 1].hasPrefix("@@ -1,3 +1,3 @@"))
 
@@ -52,17 +55,19 @@ struct PatchParserTests {
             let info = try ProcessRunner.checked(["git", "mailinfo", "\(mails.path)/msg", "\(mails.path)/patch"], input: mail).stdoutText
             let fields = Dictionary(uniqueKeysWithValues: info.split(separator: "\n").compactMap { line -> (String, String)? in
                 guard let colon = line.firstIndex(of: ":") else { return nil }
-                return (String(line[..<colon]), String(line[line.index(colon, offsetBy: 2)...]))
+                return (String(line[..<colon]), String(line.suffix(from: colon).dropFirst(2)))
             })
             #expect(commit.subject == fields["Subject"])
             #expect(commit.author == "\(fields["Author"] ?? "") <\(fields["Email"] ?? "")>")
             #expect(commit.message == (try mails.read("msg")))
         }
 
-        #expect(commits[1].files[0].operation == .create)
-        #expect(commits[1].files[0].newMode == 0o100644)
-        #expect(commits[2].files[0].operation == .delete)
-        #expect(commits[2].files[0].oldPath == "README")
+        let created = try #require(commits[1].files.first)
+        #expect(created.operation == .create)
+        #expect(created.newMode == 0o100644)
+        let deleted = try #require(commits[2].files.first)
+        #expect(deleted.operation == .delete)
+        #expect(deleted.oldPath == "README")
     }
 
     @Test("a mailbox holding only a cover letter is refused")
@@ -79,7 +84,7 @@ struct PatchParserTests {
     @Test("a plain git diff is one commit without metadata")
     func plainDiff() throws {
         let commits = try PatchParser.parse(Array(HunkPlacementTests.changeL6.utf8), name: "x.diff")
-        #expect(commits.count == 1)
+        try #require(commits.count == 1)
         #expect(commits[0].subject == nil && commits[0].author == nil && commits[0].message.isEmpty)
         #expect(commits[0].files.map(\.displayPath) == ["f.c"])
     }
@@ -161,13 +166,15 @@ struct PatchParserTests {
         #expect(chmod.oldMode == 0o100644 && chmod.newMode == 0o100755 && chmod.hunks.isEmpty)
 
         let copy = try parseDiff("diff --git a/a.c b/b.c\nsimilarity index 100%\ncopy from a.c\ncopy to b.c\n")
-        #expect(copy[0].operation == .copy && copy[0].oldPath == "a.c" && copy[0].newPath == "b.c")
+        let copied = try #require(copy.first)
+        #expect(copied.operation == .copy && copied.oldPath == "a.c" && copied.newPath == "b.c")
     }
 
     @Test("\\ No newline at end of file: the line before it has no newline")
     func noNewline() throws {
         let files = try parseDiff(FileBoundaryTests.addFinalNewline)
-        #expect(files[0].hunks[0].lines == [HunkLine(.context, [UInt8]("l11\n")), HunkLine(.removed, [UInt8]("l12")), HunkLine(.added, [UInt8]("l12\n"))])
+        let hunk = try #require(files.first?.hunks.first)
+        #expect(hunk.lines == [HunkLine(.context, [UInt8]("l11\n")), HunkLine(.removed, [UInt8]("l12")), HunkLine(.added, [UInt8]("l12\n"))])
     }
 
     @Test("in-body From: and Subject: override the mail headers; quoted-printable bodies are decoded")
@@ -195,18 +202,20 @@ struct PatchParserTests {
 
             """
         let commits = try PatchParser.parse(Array(mail.utf8), name: "qp.mbox")
-        #expect(commits[0].subject == "mm: fix the café")
-        #expect(commits[0].author == "Real Author <real@example.org>")
-        #expect(String(decoding: commits[0].message, as: UTF8.self) == "Body line with é.\n")
-        #expect(commits[0].files[0].hunks[0].lines == [HunkLine(.removed, [UInt8]("a=b\n")), HunkLine(.added, [UInt8]("a=c\n"))])
+        let commit = try #require(commits.first)
+        #expect(commit.subject == "mm: fix the café")
+        #expect(commit.author == "Real Author <real@example.org>")
+        #expect(String(decoding: commit.message, as: UTF8.self) == "Body line with é.\n")
+        let hunk = try #require(commit.files.first?.hunks.first)
+        #expect(hunk.lines == [HunkLine(.removed, [UInt8]("a=b\n")), HunkLine(.added, [UInt8]("a=c\n"))])
     }
 
     @Test("a mail in the middle of a mailbox without a diff is an error naming it")
     func mailWithoutDiff() throws {
         let (_, mbox) = try Self.series(coverLetter: false)
         var text = String(decoding: mbox, as: UTF8.self)
-        let start = text.range(of: "diff --git a/include/new.h")!.lowerBound
-        let end = text.range(of: "\nFrom ", range: start..<text.endIndex)!.lowerBound
+        let start = try #require(text.range(of: "diff --git a/include/new.h"), "\(text)").lowerBound
+        let end = try #require(text.range(of: "\nFrom ", range: start..<text.endIndex), "\(text)").lowerBound
         text.removeSubrange(start..<end)
         let error = try #require(throws: PatchParseError.self) { try PatchParser.parse(Array(text.utf8), name: "m.mbox") }
         #expect(error.kind == .mailWithoutDiff(subject: "add new.h"))
@@ -217,7 +226,8 @@ struct PatchParserTests {
         let scratch = try ScratchDirectory()
         try scratch.write("0001.patch", HunkPlacementTests.changeL6)
         let commits = try PatchParser.parse(contentsOf: "\(scratch.path)/0001.patch")
-        #expect(commits[0].files[0].location.file == "\(scratch.path)/0001.patch")
+        let file = try #require(commits.first?.files.first)
+        #expect(file.location.file == "\(scratch.path)/0001.patch")
     }
 }
 
@@ -269,7 +279,8 @@ struct ParserRobustnessTests {
 
             """
         let files = try parseDiff(diff)
-        #expect(files[0].oldPath == "f.c" && files[0].newPath == "f.c" && files[0].operation == .modify)
+        let file = try #require(files.first)
+        #expect(file.oldPath == "f.c" && file.newPath == "f.c" && file.operation == .modify)
         #expect(try applyBoth(diff, to: text("top") + twelve).placements == [HunkPlacement(hunk: 1, line: 5, offset: 1)])
     }
 

@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import TestSupport
+import Testing
 
 /// A small, seeded random generator (SplitMix64), so a failing differential case can be
 /// replayed from its seed.
@@ -44,11 +45,11 @@ func applyDiff(_ diff: String, to contents: [UInt8]?, mode: UInt32 = 0o100644, o
     -> FileApplyResult
 {
     let files = try parseDiff(diff)
-    precondition(files.count == 1, "one file patch expected")
+    try #require(files.count == 1, "one file patch expected, parsed \(files.count)")
     let outcome = PatchApplier(options: options).apply(files) { (path: String) -> FileContent? in
         contents.map { FileContent(bytes: $0, mode: mode) }
     }
-    return outcome.files[0]
+    return try #require(outcome.files.first, "no result for the one file")
 }
 
 /// Runs git with the fixture's isolated environment in `directory`, never throwing on failure.

@@ -50,7 +50,8 @@ struct TreeApplierTests {
             series, onto: try repository.commitID(forRevision: drifted), writeTrees: true)
         #expect(outcome.allApplied)
         #expect(outcome.patches.map(\.verdict) == [.applied, .applied, .applied, .applied])
-        let sched = outcome.patches[0].files[0]
+        try #require(outcome.patches.count == 4)
+        let sched = try #require(outcome.patches[0].files.first)
         #expect(sched.verdict == .appliedWithOffset)
         #expect(sched.placements.map(\.offset) == [2, 3])
 
@@ -118,8 +119,9 @@ struct KernelTreeApplyTests {
         let outcome = try TreeApplier(repository: repository).apply(
             series, onto: try repository.commitID(forRevision: "v6.1-deb"), writeTrees: true)
         let elapsed = clock.now - started
-        let hunks = series[0].files.reduce(0) { $0 + $1.hunks.count }
-        print("kernel: \(series[0].files.count) files, \(hunks) hunks, \(diff.count) bytes of diff applied in \(elapsed)")
+        let first = try #require(series.first)
+        let hunks = first.files.reduce(0) { $0 + $1.hunks.count }
+        print("kernel: \(first.files.count) files, \(hunks) hunks, \(diff.count) bytes of diff applied in \(elapsed)")
         #expect(outcome.allApplied)
         let tree = try #require(outcome.tree)
         for file in Self.files {
@@ -150,11 +152,16 @@ struct KernelTreeApplyTests {
                 Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\($0)")))
             }
             let am = try ProcessRunner.run(["git", "-C", work, "am", "-q"], environment: clone.environment, input: patchesOnly)
-            let applied = Int(try ProcessRunner.checked(["git", "-C", work, "rev-list", "--count", "\(base)..HEAD"]).stdoutText
-                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            let count = try ProcessRunner.checked(["git", "-C", work, "rev-list", "--count", "\(base)..HEAD"]).stdoutText
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let applied = try #require(Int(count), "git rev-list --count: \(count)")
+            try #require(applied <= outcome.patches.count, "\(base): git am applied \(applied), kseries has \(outcome.patches.count) patches")
             #expect(outcome.patches.prefix(applied).allSatisfy { $0.verdict == .applied }, "\(base)")
             #expect((am.status == 0) == outcome.allApplied, "\(base): git am said \(am.stderrText)\(am.stdoutText)")
-            if applied < series.count { #expect(outcome.patches[applied].verdict == .failed, "\(base)") }
+            if applied < series.count {
+                try #require(applied < outcome.patches.count, "\(base): no patch \(applied + 1) in \(outcome.patches.count)")
+                #expect(outcome.patches[applied].verdict == .failed, "\(base)")
+            }
             for number in 0..<applied {
                 let gitTree = try ProcessRunner.checked(["git", "-C", work, "rev-parse", "HEAD~\(applied - 1 - number)^{tree}"]).stdoutText
                 #expect(outcome.patches[number].tree?.hex == gitTree.trimmingCharacters(in: .whitespacesAndNewlines), "\(base) patch \(number + 1)")
@@ -210,9 +217,9 @@ struct KernelTreeApplyTests {
 
         var tally = Tally()
         for patch in try PatchParser.parse(diff, name: "edits.diff").flatMap(\.files) {
-            let name = patch.newPath!
-            let target = FileContent(bytes: targets[name]!)
-            let ours = PatchApplier().apply([patch]) { (path: String) -> FileContent? in path == name ? target : nil }.files[0]
+            let name = try #require(patch.newPath)
+            let target = FileContent(bytes: try #require(targets[name], "no case named \(name)"))
+            let ours = try #require(PatchApplier().apply([patch]) { (path: String) -> FileContent? in path == name ? target : nil }.files.first)
             let testCase = GeneratedCase(number: tally.compared, path: name, kind: "kernel edit", base: nil, edited: nil, target: nil, mutation: "v6.1")
             tally.compare(testCase, batch: "kernel", ours: ours, theirs: git.files[name] ?? GitApplyLog.FileRecord(), workTree: targetTree, patch: patch)
         }

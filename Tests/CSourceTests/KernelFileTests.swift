@@ -296,6 +296,7 @@ struct KernelFileTests {
         for ref in KernelTree.refs {
             let lexed = CLexer.lex(try KernelTree.file(path, at: ref))
             let finder = ScopeFinder(lexed)
+            try #require(lexed.lineCount >= 1, "\(ref):\(path) lexed to no lines")
             let braceLines = Set(
                 (1...lexed.lineCount).filter {
                     lexed.trimmedText(ofLine: $0) == "{" && lexed.indentation(ofLine: $0).isEmpty
@@ -305,9 +306,9 @@ struct KernelFileTests {
                 guard case .function = scope else { continue }
                 for definition in finder.definitions(of: scope) {
                     // One-line stubs (`static inline void f(void) { }`) have their `{` elsewhere.
-                    if let open = definition.openBrace,
-                        lexed.tokens[open].range.lowerBound == lexed.startOfLine(lexed.tokens[open].line)
-                    {
+                    guard let open = definition.openBrace else { continue }
+                    try #require(lexed.tokens.indices.contains(open), "\(ref):\(path): \(scope) line \(definition.line) opens at token \(open)")
+                    if lexed.tokens[open].range.lowerBound == lexed.startOfLine(lexed.tokens[open].line) {
                         definitionLines.insert(lexed.tokens[open].line)
                     }
                 }

@@ -52,7 +52,7 @@ struct PreprocessorScopeTests {
     }
 
     @Test("branch conditions: #ifdef, #ifndef, #if, #elif…, and #else as the negation of the earlier ones")
-    func branchConditions() {
+    func branchConditions() throws {
         let blocks = ScopeFinder(CLexer.lex(header)).conditionalBlocks()
         #expect(
             blocks.map { $0.branches.map(\.condition) } == [
@@ -65,6 +65,7 @@ struct PreprocessorScopeTests {
                 ],
             ])
         #expect(blocks.map(\.depth) == [0, 1, 1, 1])
+        try #require(blocks.count == 4)
         #expect(
             blocks[3].branches.map(\.expression) == [
                 "defined(CONFIG_A) && IS_ENABLED(CONFIG_B)", "CONFIG_C", "CONFIG_D > 1", "",
@@ -215,6 +216,7 @@ struct PreprocessorScopeTests {
         let lexed = CLexer.lex(header)
         let block = try #require(ScopeFinder(lexed).definitions(of: .includes).first)
         #expect(block.line == 5)
+        try #require(lexed.tokens.indices.contains(block.bodyTokens.upperBound - 1), "\(block.bodyTokens)")
         #expect(lexed.tokens[block.bodyTokens.upperBound - 1].line == 13)
         #expect(
             try edited(
@@ -236,6 +238,7 @@ struct PreprocessorScopeTests {
         let open = "#include <a.h>\n#ifdef X\n#include <b.h>\nint x;\n#endif\n"
         let openLexed = CLexer.lex(open)
         let openBlock = try #require(ScopeFinder(openLexed).definitions(of: .includes).first)
+        try #require(openLexed.tokens.indices.contains(openBlock.bodyTokens.upperBound - 1), "\(openBlock.bodyTokens)")
         #expect(openLexed.tokens[openBlock.bodyTokens.upperBound - 1].line == 1)
         #expect(ScopeFinder(CLexer.lex("int x;\n")).definitions(of: .includes).isEmpty)
         #expect(

@@ -19,11 +19,14 @@ struct WildcardTests {
     func matches(_ anchor: String) throws -> [String] {
         let lexed = CLexer.lex(text)
         let definition = try ScopeFinder(lexed).resolve(.function("rcu_report"), path: "t.c")
-        return Anchor(anchor).matches(in: lexed, within: definition.bodyTokens).map { range in
-            String(
-                decoding: lexed.bytes[
-                    lexed.tokens[range.lowerBound].range
-                        .lowerBound..<lexed.tokens[range.upperBound - 1].range.upperBound], as: UTF8.self)
+        return try Anchor(anchor).matches(in: lexed, within: definition.bodyTokens).map { range in
+            try #require(
+                !range.isEmpty && lexed.tokens.indices.contains(range.lowerBound)
+                    && lexed.tokens.indices.contains(range.upperBound - 1), "match \(range) of \(lexed.tokens.count) tokens")
+            let start = lexed.tokens[range.lowerBound].range.lowerBound
+            let end = lexed.tokens[range.upperBound - 1].range.upperBound
+            try #require(start <= end && end <= lexed.bytes.count, "bytes \(start)..<\(end) of \(lexed.bytes.count)")
+            return String(decoding: lexed.bytes[start..<end], as: UTF8.self)
         }
     }
 

@@ -56,7 +56,7 @@ struct CommitAndReferenceTests {
         let first = try fixture.commit(["a": "1\n"])
         let second = try fixture.commit(["a": "2\n"])
         let repository = try Repository(at: fixture.path)
-        let one = ObjectID(hex: first)!, two = ObjectID(hex: second)!
+        let one = try #require(ObjectID(hex: first), "\(first)"), two = try #require(ObjectID(hex: second), "\(second)")
         let name = "refs/heads/kseries/demo/v1"
 
         try repository.updateReference(name, to: one, expecting: nil, logMessage: "kseries: create")

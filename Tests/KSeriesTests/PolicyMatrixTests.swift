@@ -53,7 +53,8 @@ struct PolicyMatrixTests {
         ] {
             let edited = try SeriesBuilder(repository: repository)
                 .edit(policy: policy, base: try repository.commitID(forRevision: base), ref: base)
-            let header = edited[0].files.first { $0.path == "include/linux/kvm_host.h" }
+            let first = try #require(edited.first, "\(base)")
+            let header = first.files.first { $0.path == "include/linux/kvm_host.h" }
             let text = String(decoding: header?.contents ?? [], as: UTF8.self)
             #expect(text.contains(expected), "\(base)")
         }

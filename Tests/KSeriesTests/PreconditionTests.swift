@@ -37,6 +37,7 @@ struct PreconditionTests {
     @Test("check reports the missing member on the ref without it, and still checks the others")
     func checkReportsUnmet() throws {
         let reports = try check(["v6.1-no-wants-to-run", "no-such-ref", "v6.12-deb"])
+        try #require(reports.count == 3, "\(reports)")
         #expect(reports[0].unmetPreconditions.count == 1)
         #expect(reports[0].unmetPreconditions.first?.hasPrefix(
             "precondition unmet: member wants_to_run in struct kvm_vcpu (include/linux/kvm_host.h) is missing: struct kvm_vcpu at line") == true)

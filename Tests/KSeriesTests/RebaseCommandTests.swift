@@ -22,6 +22,7 @@ struct RebaseCommandTests {
 
         let versions = try setup.versions("demo")
         #expect(versions.map { $0["number"] as? Int } == [1, 2])
+        try #require(versions.count == 2)
         #expect(versions[1]["baseRef"] as? String == "next")
         #expect(versions[1]["made"] as? String == "rebase")
         let cover = try setup.text("patches/demo/v2/0000-cover-letter.patch")

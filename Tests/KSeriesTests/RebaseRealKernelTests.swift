@@ -157,6 +157,7 @@ struct RebaseRealKernelTests {
         let kernel = try Kernel()
         let v1 = try kernel.generate("rcu-kvm-last-exit", on: "v6.1-deb")
         _ = try kernel.importSeries("\(v1.directory)/series.mbox", as: "last-exit-posted")
+        try #require(v1.commits.count >= 2, "\(v1.commits)")
         // git's own three-way merge of the three files conflicts.
         for (commit, file) in [(v1.commits[0], "include/linux/kvm_host.h"), (v1.commits[0], "virt/kvm/kvm_main.c"), (v1.commits[1], "kernel/rcu/tree.c")] {
             #expect(try mergeFile(kernel, ancestor: "\(commit.hex)^:\(file)", ours: "v6.12-deb:\(file)", theirs: "\(commit.hex):\(file)").status > 0)
@@ -209,6 +210,7 @@ struct RebaseRealKernelTests {
         let v2 = try kernel.rebase("run-loop-posted", onto: "v6.12-kvm")
         #expect(v2.threeWayPatches == [2])
         let original = try kernel.git("rev-parse", "refs/heads/kseries/run-loop-posted/v1~1")
+        try #require(v2.version.patches.count >= 2)
         let merged = try kernel.blob("\(v2.version.patches[1].commit):virt/kvm/kvm_main.c")
         let gitMerged = try mergeFile(
             kernel, ancestor: "\(original)^:virt/kvm/kvm_main.c", ours: "v6.12-kvm:virt/kvm/kvm_main.c",

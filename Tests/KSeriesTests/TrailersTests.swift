@@ -10,7 +10,7 @@ struct TrailersTests {
     static func thread(_ setup: VersionsFixture, threaded: Bool = false) throws -> String {
         let mbox = try setup.text("patches/demo/v1/series.mbox")
         let ids = mbox.split(separator: "\n").filter { $0.hasPrefix("Message-Id: <") }.map { String($0.dropFirst(13).dropLast()) }
-        #expect(ids.count == 3)
+        try #require(ids.count == 3, "\(mbox)")
         func reply(_ id: String, from: String, subject: String, headers: String, body: String) -> String {
             """
             From mboxrd@z Thu Jan  1 00:00:00 1970
@@ -63,7 +63,8 @@ struct TrailersTests {
 
             """)
         let patches = try #require(try setup.versions("demo").first?["patches"] as? [[String: Any]])
-        #expect(patches[0]["received"] as? [String] == [
+        let first = try #require(patches.first)
+        #expect(first["received"] as? [String] == [
             "Reviewed-by: Jane Doe <jane@example.org>", "Tested-by: Tess Ter <tess@example.org>",
             "Acked-by: Maintainer One <m1@example.org>",
         ])
@@ -74,6 +75,7 @@ struct TrailersTests {
         // Regenerating v1 keeps what was said about it.
         try setup.succeed(["generate", "demo"])
         let kept = try #require(try setup.versions("demo").first?["patches"] as? [[String: Any]])
+        try #require(kept.count > 1, "\(kept)")
         #expect((kept[1]["received"] as? [String])?.count == 2)
     }
 
@@ -100,8 +102,9 @@ struct TrailersTests {
             """
         let output = try ProcessRunner.checked(["/usr/bin/python3", "-c", script, thread])
         let ours = try setup.succeed(["trailers", thread]).stdoutText.split(separator: "\n").dropFirst()
-            .map { line -> String in
+            .map { line throws -> String in
                 let parts = line.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1)
+                try #require(parts.count == 2, "\(line)")
                 return "\(parts[0].prefix { $0 != "/" }) \(parts[1])"
             }
         #expect(output.stdoutText.split(separator: "\n").map(String.init).sorted() == ours.sorted())

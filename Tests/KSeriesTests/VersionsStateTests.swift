@@ -17,16 +17,17 @@ struct VersionsStateTests {
         // b4 0.12: <yyyymmdd>-<slug>-<12 hex>; the date is the committer's (GIT_COMMITTER_DATE 1700000000).
         #expect(changeID.wholeMatch(of: /20231114-demo-[0-9a-f]{12}/) != nil, "\(changeID)")
         let versions = try setup.versions("demo")
-        #expect(versions.count == 1)
+        try #require(versions.count == 1)
         let patches = try #require(versions[0]["patches"] as? [[String: Any]])
         #expect(patches.map { $0["subject"] as? String } == ["demo: Note the run loop", "demo: Note the stop"])
         #expect(patches.map { $0["key"] as? String } == ["demo-note-the-run-loop", "demo-note-the-stop"])
         #expect(patches.last?["commit"] as? String == (try setup.ref("refs/heads/kseries/demo/v1")))
-        #expect(try setup.fixture.git("log", "--format=%s", "refs/kseries/series/demo") == "kseries generate demo: v1 on main (\(try setup.ref("main")!.prefix(12)))")
+        let main = try #require(try setup.ref("main"))
+        #expect(try setup.fixture.git("log", "--format=%s", "refs/kseries/series/demo") == "kseries generate demo: v1 on main (\(main.prefix(12)))")
 
         // b4's format: change-id right after base-commit at the end of the cover letter.
         let cover = try setup.text("patches/demo/v1/0000-cover-letter.patch")
-        #expect(cover.hasSuffix("\nbase-commit: \(try setup.ref("main")!)\nchange-id: \(changeID)\n-- \nkseries 0.1.0\n\n"))
+        #expect(cover.hasSuffix("\nbase-commit: \(main)\nchange-id: \(changeID)\n-- \nkseries 0.1.0\n\n"))
         #expect(try setup.text("patches/demo/v1/series.mbox").contains("\nchange-id: \(changeID)\n"))
 
         // A regeneration keeps it; a later version too.
@@ -55,7 +56,8 @@ struct VersionsStateTests {
         let output = try ProcessRunner.checked(
             ["/usr/bin/python3", "-c", script, "\(setup.work)/patches/demo/v2/series.mbox"])
         let changeID = try #require(setup.stateJSON("demo")["changeID"] as? String)
-        #expect(output.stdoutText == "2 \(changeID) \(try setup.ref("next")!) 2 True\n")
+        let next = try #require(try setup.ref("next"))
+        #expect(output.stdoutText == "2 \(changeID) \(next) 2 True\n")
     }
 
     @Test("notes open the changes section of their version, are kept across regenerations, and rewrite its mails")

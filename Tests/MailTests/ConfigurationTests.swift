@@ -137,6 +137,7 @@ struct SendmailAndLogTests {
         let report = SeriesSender.send(
             messages, through: SendmailTransport(SendmailCommand(.program(recorder.command))))
         #expect(report.results.map(\.outcome.kind) == ["failed", "not attempted", "not attempted", "not attempted"])
+        try #require(report.results.count == 4, "\(report)")
         guard case .failed(let error) = report.results[0].outcome else { return }
         #expect(error.code == .sendmailFailed)
         #expect(error.message.contains("exited with status 75: sendmail: queue is full"), "\(error)")
@@ -149,6 +150,7 @@ struct SendmailAndLogTests {
         let scratch = try ScratchDirectory()
         #expect(SendLog.path(besideFolder: "\(scratch.path)/patches/v1/") == "\(scratch.path)/patches/v1.sent")
         let messages = try Fixtures.prepare(try Fixtures.shippedSeries())
+        try #require(messages.count == 4, "\(messages.map(\.fileName))")
         let path = "\(scratch.path)/v1.sent"
         let log = try SendLog(path: path)
         try log.record(messages[0], reply: "250 2.0.0 Ok:\tqueued\nas X", at: Date(timeIntervalSince1970: 0))

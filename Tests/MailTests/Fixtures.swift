@@ -91,8 +91,9 @@ enum Fixtures {
         try MessagePreparer.prepare(files, options: options) { _ in recipients }
     }
 
-    /// Splits a dry run back into (envelope lines, message bytes) per printed message.
-    static func parseDryRun(_ output: [UInt8]) -> [(envelope: [String], bytes: [UInt8])] {
+    /// Splits a dry run back into (envelope lines, message bytes) per printed message; throws
+    /// when a message announces more bytes than the output holds.
+    static func parseDryRun(_ output: [UInt8]) throws -> [(envelope: [String], bytes: [UInt8])] {
         var result: [(envelope: [String], bytes: [UInt8])] = []
         var index = 0
         func readLine() -> String? {
@@ -108,6 +109,11 @@ enum Fixtures {
             else { continue }
             var envelope: [String] = []
             while let next = readLine(), !next.isEmpty { envelope.append(next) }
+            guard count >= 0, count <= output.count - index else {
+                throw UnexpectedOutput(
+                    "dry run: '\(line)' announces \(count) bytes, \(output.count - index) remain",
+                    output: String(decoding: output, as: UTF8.self))
+            }
             result.append((envelope, Array(output[index..<(index + count)])))
             index += count
         }

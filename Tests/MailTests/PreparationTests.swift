@@ -17,6 +17,7 @@ struct PreparationTests {
         let files = try Fixtures.shippedSeries()
         let messages = try Fixtures.prepare(files)
         try #require(messages.count == 4)
+        try #require(files.count == 4, "\(files.map(\.fileName))")
         let id = messages[0].messageID
         #expect(id.wholeMatch(of: /<[0-9a-f]{32}\.1@example\.org>/) != nil, "\(id)")
         #expect(
@@ -89,6 +90,7 @@ struct PreparationTests {
         #expect(SeriesSender.send(messages, through: transport).isComplete)
         let calls = try ours.calls()
         try #require(calls.count == 3 && gits.count == 3)
+        try #require(messages.count == 3 && files.count == 3, "\(files.map(\.fileName))")
         for index in 0..<3 {
             #expect(calls[index].arguments == gits[index].arguments)
             #expect(calls[index].arguments == ["--extra", "-f", "dev@example.org", "-i", "one@example.org", "two@example.org"])
@@ -130,11 +132,13 @@ struct PreparationTests {
         options.inReplyTo = "<v0-cover@example.org>"
         let chained = try Fixtures.prepare(files, options: options)
         let ids = chained.map(\.messageID)
+        try #require(chained.count == 4, "\(ids)")
         #expect((header(chained[0]) + "\n").contains("In-Reply-To: <v0-cover@example.org>\nReferences: <v0-cover@example.org>\n"))
         #expect((header(chained[2]) + "\n").contains("In-Reply-To: \(ids[1])\nReferences: <v0-cover@example.org>\n \(ids[0])\n \(ids[1])\n"))
 
         options.threading = .shallow
         let shallow = try Fixtures.prepare(files, options: options)
+        try #require(shallow.count == 4, "\(shallow.map(\.messageID))")
         #expect((header(shallow[3]) + "\n").contains("In-Reply-To: \(ids[0])\nReferences: <v0-cover@example.org>\n \(ids[0])\n"))
 
         options.threading = .none
@@ -150,6 +154,7 @@ struct PreparationTests {
         options.sender = "Kernel Developer <developer@example.org>"
         options.envelopeSender = .address("bounces@example.org")
         let messages = try Fixtures.prepare(files, options: options)
+        try #require(messages.count == 3, "\(messages.map(\.fileName))")
         // Same mailbox: no From line in the body.
         #expect(messages[0].bytes.suffix(files[0].body.count).elementsEqual(files[0].body))
         #expect(text(messages[0].bytes).contains("\n\nA cover letter."))
@@ -164,7 +169,7 @@ struct PreparationTests {
         let plain = try MailFile(
             fileName: "0001-x.patch",
             bytes: Array("From: =?UTF-8?q?J=C3=B6rg?= <j@example.org>\nDate: x\nSubject: [PATCH] x\n\nbody\n".utf8))
-        let prepared = try Fixtures.prepare([plain], options: options)[0]
+        let prepared = try #require(try Fixtures.prepare([plain], options: options).first)
         #expect(
             text(prepared.bytes).hasSuffix(
                 "Subject: [PATCH] x\nMessage-Id: \(prepared.messageID)\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\nFrom: Jörg <j@example.org>\n\nbody\n"
@@ -183,6 +188,7 @@ struct PreparationTests {
             recipients: MessageRecipients(
                 to: ["Maintainer One <ONE@example.org>", "Zoë Ünal <z@example.org>"], cc: ["c@example.org", "e.f@example.org"],
                 bcc: ["hidden@example.org", "z@example.org"]))
+        try #require(messages.count == 1)
         #expect(
             header(messages[0]) == """
                 From: A <a@example.org>
@@ -229,7 +235,9 @@ struct PreparationTests {
 
     @Test("the SMTP form: every LF becomes CRLF, an existing CRLF stays one")
     func smtpData() throws {
-        let message = try Fixtures.prepare(try Fixtures.awkwardSeries())[1]
+        let messages = try Fixtures.prepare(try Fixtures.awkwardSeries())
+        try #require(messages.count == 3, "\(messages.map(\.fileName))")
+        let message = messages[1]
         let data = message.smtpData
         #expect(String(decoding: data, as: UTF8.self).contains("carriage return\r\n--"))
         #expect(!data.indices.contains { data[$0] == 10 && ($0 == 0 || data[$0 - 1] != 13) })
@@ -250,16 +258,19 @@ struct PreparationTests {
         let delivery = Delivery.smtp(SMTPServer(host: "smtp.example.org", port: 587, encryption: .startTLS, user: "me"))
         let output = DryRun.render(messages, delivery: delivery)
         #expect(text(output).hasPrefix("Server: smtp.example.org:587 (STARTTLS) as me\n\n--- 1/3 0000-cover-letter.patch: "))
-        let parsed = Fixtures.parseDryRun(output)
+        let parsed = try Fixtures.parseDryRun(output)
         #expect(parsed.map(\.bytes) == messages.map(\.bytes))
+        let first = try #require(parsed.first, "\(text(output))")
         #expect(
-            parsed[0].envelope == [
+            first.envelope == [
                 "MAIL FROM:<developer@example.org>", "RCPT TO:<one@example.org>", "RCPT TO:<list@vger.example.org>",
                 "RCPT TO:<two@example.org>",
             ])
         let sendmail = Delivery.sendmail(SendmailCommand(.shell("msmtp -a work")))
+        let sendmailOutput = DryRun.render(messages, delivery: sendmail)
+        let sendmailFirst = try #require(try Fixtures.parseDryRun(sendmailOutput).first, "\(text(sendmailOutput))")
         #expect(
-            Fixtures.parseDryRun(DryRun.render(messages, delivery: sendmail))[0].envelope == [
+            sendmailFirst.envelope == [
                 "Sendmail: msmtp -a work -i one@example.org list@vger.example.org two@example.org"
             ])
     }

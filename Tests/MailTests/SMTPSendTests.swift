@@ -16,7 +16,8 @@ struct SMTPSendTests {
         let smtp = try SMTPTestServer()
         let messages = try Fixtures.prepare(try Fixtures.shippedSeries() + Fixtures.awkwardSeries().dropFirst())
         let delivery = Delivery.smtp(server(smtp))
-        let printed = Fixtures.parseDryRun(DryRun.render(messages, delivery: delivery))
+        try #require(messages.count == 6, "\(messages.map(\.fileName))")
+        let printed = try Fixtures.parseDryRun(DryRun.render(messages, delivery: delivery))
         try #require(printed.count == messages.count)
 
         let scratch = try ScratchDirectory()
@@ -40,6 +41,7 @@ struct SMTPSendTests {
         #expect(awkward.contains("carriage return\r\n--"))
         #expect(smtp.connections() == 1)
         // Each outcome carries the server's queue reply; the log lists every message.
+        try #require(report.results.count == messages.count, "\(report)")
         guard case .sent(let reply) = report.results[2].outcome else {
             Issue.record("message 3 not sent: \(report)")
             return
@@ -58,6 +60,7 @@ struct SMTPSendTests {
         let report = SeriesSender.send(messages, through: try Delivery.smtp(server(smtp)).makeTransport())
         #expect(!report.isComplete)
         #expect(report.results.map(\.outcome.kind) == ["sent", "failed", "not attempted", "not attempted"])
+        try #require(report.results.count == 4 && files.count == 4, "\(report)")
         guard case .failed(let error) = report.results[1].outcome else { return }
         #expect(error.code == .recipientRefused)
         #expect(error.address == "two@example.org")
@@ -81,6 +84,7 @@ struct SMTPSendTests {
             messages, through: try Delivery.smtp(server(first)).makeTransport(), log: try SendLog(path: logPath))
         first.waitForExit()
         #expect(report.results.map(\.outcome.kind) == ["sent", "sent", "failed", "not attempted"])
+        try #require(report.results.count == 4 && messages.count == 4, "\(report)")
         guard case .failed(let error) = report.results[2].outcome else { return }
         #expect(error.code == .connectionDropped)
         #expect(!error.mayHaveBeenDelivered)
@@ -94,6 +98,7 @@ struct SMTPSendTests {
         later.firstDate = Date(timeIntervalSince1970: 1_764_000_600)
         let again = try Fixtures.prepare(try Fixtures.shippedSeries(), options: later)
         #expect(again.map(\.messageID) == messages.map(\.messageID))
+        try #require(again.count == 4)
         let log = try SendLog(path: logPath)
         let dryRun = String(decoding: DryRun.render(again, delivery: .smtp(server(first)), log: log), as: UTF8.self)
         #expect(dryRun.contains("--- 1/4 0000-cover-letter.patch: already sent, skipped"))
@@ -117,6 +122,7 @@ struct SMTPSendTests {
         let messages = try Fixtures.prepare(try Fixtures.shippedSeries())
         let report = SeriesSender.send(messages, through: try Delivery.smtp(server(smtp)).makeTransport())
         #expect(report.results.map(\.outcome.kind) == ["sent", "failed", "not attempted", "not attempted"])
+        try #require(report.results.count == 4, "\(report)")
         guard case .failed(let error) = report.results[1].outcome else { return }
         #expect(error.code == .connectionDropped)
         #expect(error.mayHaveBeenDelivered)
@@ -128,6 +134,7 @@ struct SMTPSendTests {
         let certificate = try TestCertificate()
         let smtp = try SMTPTestServer(.init(starttls: certificate))
         let messages = try Fixtures.prepare(try Fixtures.shippedSeries())
+        try #require(messages.count == 4, "\(messages.map(\.fileName))")
 
         var unverified = server(smtp, .startTLS)
         unverified.certificateVerification = try SendEmailConfiguration.verification("")
@@ -139,6 +146,7 @@ struct SMTPSendTests {
         #expect(SeriesSender.send([messages[1]], through: try SMTPTransport(trusted)).isComplete)
 
         let report = SeriesSender.send([messages[2]], through: try SMTPTransport(server(smtp, .startTLS)))
+        try #require(report.results.count == 1, "\(report)")
         guard case .failed(let error) = report.results[0].outcome else {
             Issue.record("sent without verifying the certificate")
             return
@@ -156,7 +164,9 @@ struct SMTPSendTests {
         let certificate = try TestCertificate()
         let smtp = try SMTPTestServer(.init(starttls: certificate))
         let messages = try Fixtures.prepare(try Fixtures.shippedSeries())
+        try #require(messages.count == 4, "\(messages.map(\.fileName))")
         let report = SeriesSender.send([messages[0]], through: try SMTPTransport(server(smtp)))
+        try #require(report.results.count == 1, "\(report)")
         guard case .failed(let error) = report.results[0].outcome else { return }
         #expect(error.code == .senderRefused)
         #expect(error.reply?.code == 530)
@@ -168,6 +178,7 @@ struct SMTPSendTests {
         let certificate = try TestCertificate()
         let smtp = try SMTPTestServer(.init(smtps: certificate, login: ("developer", "s3cret pass")))
         let messages = try Fixtures.prepare(try Fixtures.shippedSeries())
+        try #require(messages.count == 4, "\(messages.map(\.fileName))")
 
         var good = server(smtp, .implicitTLS)
         good.certificateVerification = .caFile(certificate.certificate)
@@ -178,6 +189,7 @@ struct SMTPSendTests {
         var bad = good
         bad.password = "wrong"
         let report = SeriesSender.send([messages[1]], through: try SMTPTransport(bad))
+        try #require(report.results.count == 1, "\(report)")
         guard case .failed(let error) = report.results[0].outcome else { return }
         #expect(error.code == .authentication)
         #expect(error.reply?.code == 535)
@@ -193,6 +205,7 @@ struct SMTPSendTests {
     func idleConnectionClosed() throws {
         let smtp = try SMTPTestServer(.init(idleTimeout: 0.3))
         let messages = try Fixtures.prepare(try Fixtures.shippedSeries())
+        try #require(messages.count == 4, "\(messages.map(\.fileName))")
         let transport = try SMTPTransport(server(smtp))
         #expect(SeriesSender.send([messages[0]], through: transport).isComplete)
         Thread.sleep(forTimeInterval: 1)
@@ -211,6 +224,7 @@ struct SMTPSendTests {
         let report = SeriesSender.send(
             messages, through: try SMTPTransport(SMTPServer(host: "127.0.0.1", port: port, connectTimeout: 5)))
         #expect(report.results.map(\.outcome.kind) == ["failed", "not attempted", "not attempted", "not attempted"])
+        try #require(report.results.count == 4, "\(report)")
         guard case .failed(let error) = report.results[0].outcome else { return }
         #expect(error.code == .connectionFailed)
         #expect(error.message.contains("cannot connect to 127.0.0.1:\(port)"))

@@ -52,11 +52,17 @@ struct MaintainerLookupTests {
         return (fixture, lookup)
     }
 
+    /// The fixture with the MAINTAINERS above and its lookup.
+    static func treeWithLookup() throws -> (GitFixture, MaintainerLookup) {
+        let (fixture, lookup) = try tree()
+        return (fixture, try #require(lookup))
+    }
+
     @Test("deepest pattern first, then equally deep sections in MAINTAINERS order; people before lists")
     func order() throws {
-        let (fixture, lookup) = try Self.tree()
+        let (fixture, lookup) = try Self.treeWithLookup()
         defer { withExtendedLifetime(fixture) {} }  // the repository must outlive the lookup
-        let lines = try lookup!.addressLines(for: [.path("drivers/net/core.c")])
+        let lines = try lookup.addressLines(for: [.path("drivers/net/core.c")])
         #expect(
             lines == [
                 "Carl Core <carl@example.org>", "Nora Net <nora@example.org>", "Rita Review <rita@example.org>",
@@ -67,33 +73,33 @@ struct MaintainerLookupTests {
 
     @Test("people go to To, lists to Cc, with roles")
     func toAndCc() throws {
-        let (fixture, lookup) = try Self.tree()
+        let (fixture, lookup) = try Self.treeWithLookup()
         defer { withExtendedLifetime(fixture) {} }  // the repository must outlive the lookup
-        let recipients = try lookup!.recipients(for: [.path("drivers/net/core.c")])
+        let recipients = try lookup.recipients(for: [.path("drivers/net/core.c")])
         #expect(recipients.first == Recipient(address: "Carl Core <carl@example.org>", source: .maintainer, role: "maintainer:NET CORE"))
         #expect(recipients.contains(Recipient(address: "Rita Review <rita@example.org>", source: .reviewer, role: "reviewer:NET DRIVERS")))
         #expect(recipients.contains(Recipient(address: "linux-kernel@vger.kernel.org", source: .mailingList, role: "open list")))
-        let split = try lookup!.mailRecipients(for: [.path("drivers/net/core.c")])
+        let split = try lookup.mailRecipients(for: [.path("drivers/net/core.c")])
         #expect(split.to == ["Carl Core <carl@example.org>", "Nora Net <nora@example.org>", "Rita Review <rita@example.org>", "Olga Other <olga@example.org>"])
         #expect(split.cc == ["netdev@example.org", "other@example.org", "linux-kernel@vger.kernel.org"])
     }
 
     @Test("a malformed L: line prints an empty line, as get_maintainer.pl does, but is no recipient")
     func malformedList() throws {
-        let (fixture, lookup) = try Self.tree()
+        let (fixture, lookup) = try Self.treeWithLookup()
         defer { withExtendedLifetime(fixture) {} }  // the repository must outlive the lookup
-        #expect(try lookup!.addressLines(for: [.path("drivers/broken/b.c")]) == ["Ben Broken <ben@example.org>", "", "linux-kernel@vger.kernel.org"])
-        #expect(try lookup!.mailRecipients(for: [.path("drivers/broken/b.c")]).cc == ["linux-kernel@vger.kernel.org"])
+        #expect(try lookup.addressLines(for: [.path("drivers/broken/b.c")]) == ["Ben Broken <ben@example.org>", "", "linux-kernel@vger.kernel.org"])
+        #expect(try lookup.mailRecipients(for: [.path("drivers/broken/b.c")]).cc == ["linux-kernel@vger.kernel.org"])
     }
 
     @Test("a path the tree lacks, an absolute path, a tree without MAINTAINERS")
     func errors() throws {
-        let (fixture, lookup) = try Self.tree()
+        let (fixture, lookup) = try Self.treeWithLookup()
         defer { withExtendedLifetime(fixture) {} }
-        #expect { try lookup!.recipients(for: [.path("drivers/net/missing.c")]) } throws: { error in
+        #expect { try lookup.recipients(for: [.path("drivers/net/missing.c")]) } throws: { error in
             (error as? MaintainersError)?.code == .pathNotInTree && "\(error)".contains("drivers/net/missing.c")
         }
-        #expect(throws: MaintainersError.self) { try lookup!.recipients(for: [.path("/etc/passwd")]) }
+        #expect(throws: MaintainersError.self) { try lookup.recipients(for: [.path("/etc/passwd")]) }
         let (bare, _) = try Self.tree(maintainers: nil)
         #expect { try MaintainerLookup(repository: Repository(at: bare.path), revision: "HEAD") } throws: { error in
             (error as? MaintainersError)?.code == .maintainersMissing
@@ -122,15 +128,15 @@ struct MaintainerLookupTests {
 
     @Test("a directory is a prefix; ./ and // are cleaned")
     func directory() throws {
-        let (fixture, lookup) = try Self.tree()
+        let (fixture, lookup) = try Self.treeWithLookup()
         defer { withExtendedLifetime(fixture) {} }  // the repository must outlive the lookup
-        let analysis = try lookup!.analyse([.path("./drivers//net"), .path("README")])
+        let analysis = try lookup.analyse([.path("./drivers//net"), .path("README")])
         #expect(analysis.files == ["drivers/net/", "README"])
     }
 
     @Test("patch file names: a/ b/ stripped, /dev/null kept as dev/null, sorted and unique")
     func patchNames() throws {
-        let (fixture, lookup) = try Self.tree()
+        let (fixture, lookup) = try Self.treeWithLookup()
         defer { withExtendedLifetime(fixture) {} }  // the repository must outlive the lookup
         let patch = """
             diff --git a/drivers/net/core.c b/drivers/net/core.c
@@ -141,7 +147,7 @@ struct MaintainerLookupTests {
             -int core;
 
             """
-        #expect(try lookup!.analyse([.patch(Array(patch.utf8))]).files == ["dev/null", "drivers/net/core.c"])
+        #expect(try lookup.analyse([.patch(Array(patch.utf8))]).files == ["dev/null", "drivers/net/core.c"])
     }
 }
 

@@ -32,8 +32,8 @@ struct PolicyLoaderTests {
         #expect(policy.name == "t")
         #expect(policy.base == "v6.12-deb")
         #expect(policy.subjectPrefix == "PATCH")
-        #expect(policy.patches.count == 1)
-        let edit = policy.patches[0].edits[0]
+        try #require(policy.patches.count == 1)
+        let edit = try #require(policy.patches[0].edits.first)
         #expect(edit.file == "a.c")
         #expect(edit.scope == .function("f"))
         #expect(edit.action == .insertAfter(anchor: "int x;", code: "x++;\n"))
@@ -55,8 +55,9 @@ struct PolicyLoaderTests {
                   - {file: a.c, function: f, occurrence: 2, replace: "a + b", with: "a - b"}
                   - {file: a.c, function: f, after-operand: "a()", add-disjunct: "b()"}
             """)
-        let edits = policy.patches[0].edits
+        let edits = try #require(policy.patches.first).edits
         #expect(edits.map(\.scope) == [.file, .aggregate(keyword: "struct", name: "s"), .aggregate(keyword: "union", name: "u"), .function("f"), .function("f")])
+        try #require(edits.count == 5)
         #expect(edits[3].occurrence == 2)
         #expect(edits.map(\.action) == [
             .insertBefore(anchor: "#define X", code: "int y;"), .insertAtBodyEnd(code: "int z;"),
@@ -124,8 +125,9 @@ struct PolicyScopeKeyTests {
                   - {file: a.c, function: g, at: after-definition, insert: "int after;"}
                   - {file: a.c, struct: s, at: before-definition, insert: "int before;"}
             """, path: "p.yaml", name: "p")
-        let edits = policy.patches[0].edits
+        let edits = try #require(policy.patches.first).edits
         #expect(edits.map(\.scope) == [.conditional("CONFIG_KVM"), .macro("FOO"), .includes, .function("f"), .function("g"), .aggregate(keyword: "struct", name: "s")])
+        try #require(edits.count == 6)
         #expect(edits[3].condition == "!CONFIG_KVM")
         #expect(edits[4].action == .insertAfterDefinition(code: "int after;"))
         #expect(edits[5].action == .insertBeforeDefinition(code: "int before;"))

@@ -64,6 +64,7 @@ struct BinaryPatchOracleTests {
         for (mail, reference) in zip(mails, expected) {
             expectSameBytes(mail.bytes, reference.bytes, reference.name)
         }
+        try #require(commits.count == 2, "\(commits.map(\.id.hex))")
         let methods = commits[1].binaryPatches.values.map(\.forward.method)
         #expect(methods.contains(.delta))
         #expect(methods.contains(.literal))

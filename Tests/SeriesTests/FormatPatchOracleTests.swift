@@ -14,9 +14,10 @@ struct FormatPatchOracleTests {
         let format = try fixture.format(commits)
         for commit in commits {
             let expected = try fixture.repository.formatPatch("-1", commit.id.hex, "--signature", "kseries-test")
-            #expect(expected.count == 1)
+            try #require(expected.count == 1)
             let mail = PatchSeries(commits: [commit]).mails(format: format)
             #expect(mail.map(\.fileName) == expected.map(\.name))
+            try #require(mail.count == 1)
             expectSameBytes(mail[0].bytes, expected[0].bytes, expected[0].name)
         }
     }
@@ -75,10 +76,11 @@ struct FormatPatchOracleTests {
             PatchSeries(commits: commits).mails(format: never),
             try fixture.repository.formatPatch("-N", "--signature", "kseries-test", "\(fixture.base)..HEAD"))
         let always = try fixture.format(commits, subjectPrefix: "", numbering: .always)
+        let first = try #require(commits.first)
         try compare(
-            PatchSeries(commits: [commits[0]]).mails(format: always),
+            PatchSeries(commits: [first]).mails(format: always),
             try fixture.repository.formatPatch(
-                "-n", "--subject-prefix=", "--signature", "kseries-test", "-1", commits[0].id.hex))
+                "-n", "--subject-prefix=", "--signature", "kseries-test", "-1", first.id.hex))
     }
 
     @Test("threading headers", arguments: [

@@ -66,6 +66,7 @@ struct MailHeaderOracleTests {
         let commits = try fixture.commits(from: "HEAD~1")
         let expected = try repository.formatPatch("--signature", "kseries-test", "-1")
         let mails = PatchSeries(commits: commits).mails(format: try fixture.format(commits))
+        try #require(mails.count == 1 && expected.count == 1, "\(mails.map(\.fileName)) vs \(expected.map(\.name))")
         expectSameBytes(mails[0].bytes, expected[0].bytes, expected[0].name)
     }
 }

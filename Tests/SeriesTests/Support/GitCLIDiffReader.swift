@@ -49,8 +49,9 @@ struct GitCLIDiffReader {
             return try parseIdentity(Array(line.utf8.dropFirst(key.utf8.count + 1)))
         }
         let (diff, binaries) = try self.diff(from: id + "^", to: id)
+        guard let objectID = ObjectID(hex: id) else { throw ParseError(description: "rev-parse \(revision) gave '\(id)'") }
         return MailCommit(
-            id: ObjectID(hex: id)!, author: try identity("author"), committer: try identity("committer"),
+            id: objectID, author: try identity("author"), committer: try identity("committer"),
             message: message, diff: diff, binaryPatches: binaries)
     }
 
@@ -78,7 +79,7 @@ struct GitCLIDiffReader {
             guard parts.count == 5, let oldMode = UInt32(parts[0], radix: 8), let newMode = UInt32(parts[1], radix: 8),
                 let oldID = ObjectID(hex: String(parts[2])), let newID = ObjectID(hex: String(parts[3]))
             else { throw ParseError(description: "bad raw line \(meta)") }
-            let letter = parts[4].first!
+            guard let letter = parts[4].first else { throw ParseError(description: "no status in raw line \(meta)") }
             let score = Int(parts[4].dropFirst()) ?? 0
             let status: FileDiff.Status
             switch letter {
@@ -89,6 +90,10 @@ struct GitCLIDiffReader {
             case "C": status = .copied
             case "T": status = .typeChanged
             default: throw ParseError(description: "unknown status \(letter)")
+            }
+            let pathCount = status == .renamed || status == .copied ? 2 : 1
+            guard index + pathCount < fields.count else {
+                throw ParseError(description: "raw line \(meta) lacks its \(pathCount) path(s)")
             }
             let oldPath = fields[index + 1]
             var newPath = oldPath
@@ -153,12 +158,14 @@ struct GitCLIDiffReader {
         let header = Array(block[start])
         let text = String(decoding: header, as: UTF8.self)
         let ranges = text.split(separator: " ")
-        func range(_ field: Substring) -> (Int, Int) {
+        func range(_ field: Substring) throws -> (Int, Int) {
             let numbers = field.dropFirst().split(separator: ",").map { Int($0) ?? 0 }
-            return (numbers[0], numbers.count > 1 ? numbers[1] : 1)
+            guard let first = numbers.first else { throw ParseError(description: "bad range '\(field)' in \(text)") }
+            return (first, numbers.count > 1 ? numbers[1] : 1)
         }
-        let (oldStart, oldCount) = range(ranges[1])
-        let (newStart, newCount) = range(ranges[2])
+        guard ranges.count >= 3 else { throw ParseError(description: "bad hunk header \(text)") }
+        let (oldStart, oldCount) = try range(ranges[1])
+        let (newStart, newCount) = try range(ranges[2])
         var oldLeft = oldCount
         var newLeft = newCount
         var diffLines: [DiffLine] = []
@@ -178,6 +185,7 @@ struct GitCLIDiffReader {
                 diffLines.append(DiffLine(origin: .deletion, content: content))
                 oldLeft -= 1
             case UInt8(ascii: "\\"):
+                guard !diffLines.isEmpty else { throw ParseError(description: "'\\ No newline' opens the hunk \(text)") }
                 if diffLines[diffLines.count - 1].content.last == 0x0A {
                     diffLines[diffLines.count - 1].content.removeLast()
                 }
@@ -195,12 +203,15 @@ struct GitCLIDiffReader {
     }
 
     private func parseIdentity(_ line: [UInt8]) throws -> PatchIdentity {
-        guard let open = line.firstIndex(of: UInt8(ascii: "<")), let close = line.lastIndex(of: UInt8(ascii: ">")) else {
-            throw ParseError(description: "bad identity")
+        guard let open = line.firstIndex(of: UInt8(ascii: "<")), let close = line.lastIndex(of: UInt8(ascii: ">")),
+            open < close
+        else {
+            throw ParseError(description: "bad identity \(String(decoding: line, as: UTF8.self))")
         }
         let name = Array(line[..<open].dropLast())
         let email = Array(line[(open + 1)..<close])
         let rest = String(decoding: line[(close + 1)...], as: UTF8.self).split(separator: " ")
+        guard rest.count >= 2 else { throw ParseError(description: "no time and zone in \(String(decoding: line, as: UTF8.self))") }
         let time = Int64(rest[0]) ?? 0
         let zone = Int(rest[1]) ?? 0
         let minutes = (abs(zone) / 100) * 60 + abs(zone) % 100
