@@ -54,6 +54,9 @@ public struct TreeApplier {
         /// The tree after this patch, when it applied and trees were written: commit it to
         /// replay the series.
         public var tree: ObjectID?
+        /// Tried after an earlier patch failed (`continueAfterFailure`): on the tree as far as
+        /// the series got, or on the base for files a failed patch touches.
+        public var afterFailure = false
 
         public var description: String {
             let name = "patch \(number)" + (subject.map { " \"\($0)\"" } ?? "") + " (\(location))"
@@ -68,9 +71,15 @@ public struct TreeApplier {
 
     /// Applies `series` in order on top of the tree of `commit`. With `writeTrees`, writes the
     /// changed blobs and trees and reports the tree after each applied patch.
-    public func apply(_ series: [PatchCommit], onto commit: ObjectID, writeTrees: Bool = false) throws(GitError)
-        -> SeriesOutcome
-    {
+    ///
+    /// A failed patch ends the series (`git am` stops there), and the later ones are not
+    /// attempted, unless `continueAfterFailure`: then each later patch is still tried, so that a
+    /// developer sees every conflict at once, on the tree as far as the series got, except
+    /// that files a failed patch touches are read from the base. Those verdicts are marked
+    /// `afterFailure`, and no trees are written after the first failure.
+    public func apply(
+        _ series: [PatchCommit], onto commit: ObjectID, writeTrees: Bool = false, continueAfterFailure: Bool = false
+    ) throws(GitError) -> SeriesOutcome {
         let baseTree = try repository.commit(commit).tree()
         var currentTree = baseTree.id
         /// Paths changed by the patches applied so far: new content, or nil once removed.
@@ -78,8 +87,11 @@ public struct TreeApplier {
         var baseCache: [String: FileContent?] = [:]
         let repository = self.repository
 
+        /// Files a failed patch touches: later patches read them from the base.
+        var failedPaths = Set<String>()
+
         func read(_ path: String) throws(GitError) -> FileContent? {
-            if let changed = overlay[path] { return changed }
+            if !failedPaths.contains(path), let changed = overlay[path] { return changed }
             if let cached = baseCache[path] { return cached }
             var content: FileContent?
             if let entry = try baseTree.entry(atPath: path) {
@@ -102,21 +114,25 @@ public struct TreeApplier {
         for (index, commit) in series.enumerated() {
             var outcome = PatchOutcome(
                 number: index + 1, subject: commit.subject, location: commit.location, verdict: .notAttempted, files: [])
-            if failed {
+            if failed && !continueAfterFailure {
                 outcomes.append(outcome)
                 continue
             }
+            outcome.afterFailure = failed
             let applied = try PatchApplier(options: options).apply(commit.files, reading: read, blobs: blobs)
             outcome.files = applied.files
             guard applied.applied else {
                 outcome.verdict = .failed
                 failed = true
+                for file in commit.files {
+                    for path in [file.oldPath, file.newPath].compactMap({ $0 }) { failedPaths.insert(path) }
+                }
                 outcomes.append(outcome)
                 continue
             }
             outcome.verdict = .applied
-            for change in applied.changes { overlay[change.path] = .some(change.content) }
-            if writeTrees {
+            for change in applied.changes where !failedPaths.contains(change.path) { overlay[change.path] = .some(change.content) }
+            if writeTrees && !failed {
                 var editor = TreeEditor(repository: repository, base: currentTree)
                 for change in applied.changes {
                     if let content = change.content {

@@ -16,6 +16,8 @@ public enum KSeriesError: Error, Sendable, CustomStringConvertible {
     case emptyPatch(template: String, line: Int, ref: String, subject: String)
     /// The output folder cannot be written.
     case output(path: String, message: String)
+    /// A ref pattern (`--onto 'v6.*'`) that names no tag or branch of the repository.
+    case noMatchingRefs(pattern: String, repository: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum KSeriesError: Error, Sendable, CustomStringConvertible {
         case .emptyPatch(let template, let line, let ref, let subject):
             "\(template):\(line): at \(ref): patch \"\(subject)\" changes nothing"
         case .output(let path, let message): "\(path): \(message)"
+        case .noMatchingRefs(let pattern, let repository): "'\(pattern)' matches no tag or branch of \(repository)"
         }
     }
 }

@@ -74,14 +74,20 @@ struct MailFolderWriter {
         let parent = target.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(target.lastPathComponent).new-\(getpid())")
         let retired = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
+        // What is being done, on which path, for the error message.
+        var doing = ("create the folder", parent)
         do {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             try? fileManager.removeItem(at: staging)
+            doing = ("create the folder", staging)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
             for mail in mails {
-                try Data(mail.bytes).write(to: staging.appendingPathComponent(mail.fileName))
+                doing = ("write", staging.appendingPathComponent(mail.fileName))
+                try Data(mail.bytes).write(to: doing.1)
             }
-            try Data(series.mailbox).write(to: staging.appendingPathComponent(Self.mailboxName))
+            doing = ("write", staging.appendingPathComponent(Self.mailboxName))
+            try Data(series.mailbox).write(to: doing.1)
+            doing = ("replace", target)
             if fileManager.fileExists(atPath: target.path) {
                 try? fileManager.removeItem(at: retired)
                 try fileManager.moveItem(at: target, to: retired)
@@ -92,7 +98,8 @@ struct MailFolderWriter {
             }
         } catch {
             try? fileManager.removeItem(at: staging)
-            throw Failure(message: "cannot write the series: \(error.localizedDescription)")
+            let reason = FileSystemProblem.explain(error, path: doing.1.path, folder: doing.0 == "create the folder")
+            throw Failure(message: "cannot \(doing.0) \(doing.1.path): \(reason)")
         }
         return Written(
             files: mails.map { target.appendingPathComponent($0.fileName).path },

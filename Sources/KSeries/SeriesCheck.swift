@@ -28,6 +28,9 @@ public struct SeriesCheck {
         public var number: Int
         public var subject: String
         public var verdict: PatchVerdict
+        /// Tried after an earlier patch of the series failed on this ref: on the tree as far
+        /// as the series got, with the failed patches' files as the base has them.
+        public var afterFailure = false
     }
 
     /// Everything known about one ref.
@@ -58,18 +61,28 @@ public struct SeriesCheck {
         self.repository = repository
     }
 
-    /// Expands `v6.*`-style globs against tags and branches; other names are kept as given.
-    public func expand(refs: [String]) throws(GitError) -> [String] {
+    /// Expands `v6.*`-style globs against tags and branches; other names are kept as given
+    /// (an unknown one is reported on its own line). A glob that matches nothing is an error:
+    /// a CI job whose pattern has a typo must not pass having checked nothing.
+    public func expand(refs: [String]) throws(KSeriesError) -> [String] {
         var expanded: [String] = []
         for ref in refs {
             guard ref.contains("*") || ref.contains("?") || ref.contains("[") else {
                 expanded.append(ref)
                 continue
             }
-            let tags = try repository.referenceNames(matching: "refs/tags/\(ref)").map { String($0.dropFirst("refs/tags/".count)) }
-            let branches = try repository.referenceNames(matching: "refs/heads/\(ref)").map { String($0.dropFirst("refs/heads/".count)) }
-            expanded += (tags + branches).sorted(by: Self.versionOrder)
+            let matches: [String]
+            do {
+                let tags = try repository.referenceNames(matching: "refs/tags/\(ref)").map { String($0.dropFirst("refs/tags/".count)) }
+                let branches = try repository.referenceNames(matching: "refs/heads/\(ref)").map { String($0.dropFirst("refs/heads/".count)) }
+                matches = tags + branches
+            } catch {
+                throw .git(error)
+            }
+            guard !matches.isEmpty else { throw .noMatchingRefs(pattern: ref, repository: repository.displayPath) }
+            expanded += matches.sorted(by: Self.versionOrder)
         }
+        guard !expanded.isEmpty else { throw .noMatchingRefs(pattern: refs.joined(separator: ","), repository: repository.displayPath) }
         var seen = Set<String>()
         return expanded.filter { seen.insert($0).inserted }
     }
@@ -115,9 +128,11 @@ public struct SeriesCheck {
         }
         if let patchText {
             do {
-                let outcome = try TreeApplier(repository: repository).apply(patchText, onto: commit)
+                let outcome = try TreeApplier(repository: repository).apply(patchText, onto: commit, continueAfterFailure: true)
                 report.patches = outcome.patches.map { patch in
-                    PatchResult(number: patch.number, subject: patch.subject ?? "(no subject)", verdict: Self.verdict(patch))
+                    PatchResult(
+                        number: patch.number, subject: patch.subject ?? "(no subject)", verdict: Self.verdict(patch),
+                        afterFailure: patch.afterFailure)
                 }
             } catch {
                 report.error = error.description

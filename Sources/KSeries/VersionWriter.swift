@@ -76,6 +76,8 @@ struct VersionWriter {
                 staged = hidden
             } catch {
                 restore(reference, tip: tip, previous: work.versionRefAtStart)
+                // Name the folder the user asked for, not the hidden one beside it.
+                if case .output(_, let message) = error { throw KSeriesError.output(path: directory, message: message) }
                 throw error
             }
         }
@@ -106,7 +108,7 @@ struct VersionWriter {
             } catch {
                 throw .output(
                     path: directory,
-                    message: "v\(work.version.number) is recorded, but its mails stayed in \(staged.path): \(error.localizedDescription)")
+                    message: "v\(work.version.number) is recorded, but its mails stayed in \(staged.path): \(FileSystemProblem.explain(error, path: directory))")
             }
         }
         return Written(reference: reference, files: files, replacedOrphan: orphan)

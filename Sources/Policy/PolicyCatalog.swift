@@ -13,7 +13,7 @@ public struct PolicyCatalog: Sendable {
     /// The default search path for a process.
     public static func standard(
         explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-        executablePath: String = CommandLine.arguments.first ?? ""
+        executablePath: String = currentExecutablePath()
     ) -> PolicyCatalog {
         if let explicit { return PolicyCatalog(searchPath: [explicit]) }
         var folders: [String] = []
@@ -31,6 +31,21 @@ public struct PolicyCatalog: Sendable {
         folders.append(executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/kseries/Templates").path)
         var seen = Set<String>()
         return PolicyCatalog(searchPath: folders.filter { seen.insert(($0 as NSString).standardizingPath).inserted })
+    }
+
+    /// The running executable's path. `argv[0]` is only the name when the binary was found on
+    /// `PATH` (`kseries` run from any folder), so ask the system first (`/proc/self/exe` on
+    /// Linux, the bundle's executable elsewhere), then look `argv[0]` up on `PATH`.
+    public static func currentExecutablePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let linked = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return linked }
+        if let path = Bundle.main.executablePath { return path }
+        let name = CommandLine.arguments.first ?? ""
+        guard !name.contains("/") else { return name }
+        for folder in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return name
     }
 
     /// Loads a policy named `name` (or found at the folder path `name`).

@@ -161,6 +161,18 @@ struct GenerateCommandTests {
         expectFailure(try unknownKey.generate(), "policy.yaml:14: unknown key 'aftre'", setup: unknownKey)
     }
 
+    @Test("an output folder that cannot be made says which path is in the way, in words")
+    func outputInTheWay() throws {
+        let setup = try Setup()
+        try setup.fixture.scratch.write("run/a-file", "not a folder\n")
+        let output = try setup.generate(["-o", "a-file"])
+        expectFailure(output, "cannot create the folder", "/run/a-file is a file, not a folder", setup: setup)
+        #expect(!output.stderrText.contains("NSCocoaErrorDomain"))
+        #expect(!output.stderrText.contains(".kseries-staged-"), "the hidden staging folder is not the user's business: \(output.stderrText)")
+        // Nothing was recorded: the version ref was put back.
+        #expect(try setup.fixture.git("for-each-ref", "refs/heads/kseries", "refs/kseries").isEmpty)
+    }
+
     @Test("an unset git identity is refused with what to configure")
     func identityUnset() throws {
         let setup = try Setup()
