@@ -31,6 +31,28 @@ public struct SeriesCheck {
         /// Tried after an earlier patch of the series failed on this ref: on the tree as far
         /// as the series got, with the failed patches' files as the base has them.
         public var afterFailure = false
+        /// For a failed patch, each file that did not apply, as data (`--json`).
+        public var failures: [Failure] = []
+    }
+
+    /// Why one file of a patch did not apply, as fields a CI job can read; `message` is the
+    /// readable text the table prints.
+    public struct Failure: Sendable, Equatable, Codable {
+        /// The kernel file.
+        public var file: String
+        /// The 1-based hunk of that file's patch that matched nowhere (hunk failures only).
+        public var hunk: Int?
+        /// The hunk's `@@` line, and where it is in the patch file.
+        public var hunkHeader: String?
+        public var patchFile: String?
+        public var patchLine: Int?
+        /// The line of the kernel file where the hunk was expected.
+        public var line: Int?
+        /// Where the hunk came closest: the line, and how many of its lines matched there.
+        public var nearestLine: Int?
+        public var matchingLines: Int?
+        public var totalLines: Int?
+        public var message: String
     }
 
     /// Everything known about one ref.
@@ -132,7 +154,7 @@ public struct SeriesCheck {
                 report.patches = outcome.patches.map { patch in
                     PatchResult(
                         number: patch.number, subject: patch.subject ?? "(no subject)", verdict: Self.verdict(patch),
-                        afterFailure: patch.afterFailure)
+                        afterFailure: patch.afterFailure, failures: Self.failures(patch))
                 }
             } catch {
                 report.error = error.description
@@ -154,6 +176,29 @@ public struct SeriesCheck {
         case .applied:
             let largest = patch.files.flatMap(\.placements).map { abs($0.offset) }.max() ?? 0
             return largest == 0 ? .clean : .offset(largest)
+        }
+    }
+
+    /// The files of `patch` that did not apply, as data.
+    static func failures(_ patch: TreeApplier.PatchOutcome) -> [Failure] {
+        patch.files.compactMap { file -> Failure? in
+            guard case .failed(let failure) = file.verdict else { return nil }
+            let text = "\(failure)"
+            var detail = Failure(file: file.path, message: text.hasPrefix("\(file.path): ") ? text : "\(file.path): \(text)")
+            if case .hunkFailed(let mismatch) = failure {
+                detail.hunk = mismatch.hunk
+                detail.hunkHeader = mismatch.header
+                detail.patchFile = mismatch.location.file
+                detail.patchLine = mismatch.location.line
+                detail.line = mismatch.expectedLine
+                detail.nearestLine = mismatch.nearest?.line
+                detail.matchingLines = mismatch.nearest?.matchingLines
+                detail.totalLines = mismatch.nearest?.totalLines
+            } else {
+                detail.patchFile = file.location.file
+                detail.patchLine = file.location.line
+            }
+            return detail
         }
     }
 
