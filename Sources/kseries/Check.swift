@@ -153,7 +153,7 @@ enum CheckOutput {
             }
             let total = report.patches.count
             for patch in report.patches {
-                let label = "\(patch.number)/\(total) \(patch.subject)"
+                let label = "\(patch.number)/\(total) \(patch.subject)" + (patch.afterFailure ? "  (after a failure)" : "")
                 switch patch.verdict {
                 case .clean: row("\(paint("applies", "32"))           \(label)")
                 case .offset(let lines): row("\(paint("applies", "33")) (±\(lines))\(String(repeating: " ", count: max(0, 6 - "\(lines)".count))) \(label)")

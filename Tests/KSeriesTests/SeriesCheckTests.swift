@@ -83,6 +83,19 @@ struct SeriesCheckTests {
         #expect(run.stdoutText.contains("checkpatch: 0 errors, 0 warnings, 0 checks  0001-context_tracking"))
     }
 
+    @Test("every conflict at once: the patches after a failure are tried and marked; a glob that matches nothing is an error")
+    func afterFailureAndEmptyGlob() throws {
+        let run = try kseries(["check", series, "--onto", "v6.1-deb", "--no-checkpatch"])
+        #expect(run.status == 1)
+        #expect(run.stdoutText.contains("2/3 KVM: Note the vCPU run loop in context tracking  (after a failure)"), "\(run.stdoutText)")
+        #expect(!run.stdoutText.contains("not attempted"), "\(run.stdoutText)")
+
+        let typo = try kseries(["check", series, "--onto", "v6.12-dbe*", "--no-checkpatch"])
+        #expect(typo.status != 0)
+        #expect(typo.stderrText.contains("'v6.12-dbe*' matches no tag or branch of"), "\(typo.stderrText)")
+        #expect(typo.stdoutText.isEmpty)
+    }
+
     @Test("an unknown ref among several is reported and the others still checked")
     func unknownRefAmongOthers() throws {
         let run = try kseries(["check", series, "--onto", "v6.12-deb,v9.9-nope", "--no-checkpatch"])
