@@ -131,10 +131,8 @@ public struct SeriesCheck {
         case .notAttempted:
             return .notAttempted
         case .failed:
-            let failures = patch.files.compactMap { file -> String? in
-                if case .failed(let failure) = file.verdict { return "\(file.path): \(failure)" }
-                return nil
-            }
+            // The file result names the path once (`0001.patch:12: f.c: already exists`).
+            let failures = patch.files.compactMap { file -> String? in file.applied ? nil : file.description }
             return .fails(failures.joined(separator: "; "))
         case .applied:
             let largest = patch.files.flatMap(\.placements).map { abs($0.offset) }.max() ?? 0
