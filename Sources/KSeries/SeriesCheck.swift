@@ -13,6 +13,14 @@ public struct SeriesCheck {
         case patches([PatchCommit], source: String)
     }
 
+    /// The patch text of `target`, when it has some.
+    public static func patches(of target: Target) -> [PatchCommit] {
+        switch target {
+        case .policy(_, let patches, _): return patches ?? []
+        case .patches(let patches, _): return patches
+        }
+    }
+
     /// The verdict on one patch at one ref.
     public enum PatchVerdict: Sendable, Equatable {
         case clean
@@ -147,20 +155,34 @@ public struct SeriesCheck {
 
     /// Reads patch text: a folder of `*.patch` files (cover letters skipped), an mbox or a patch.
     public static func readPatches(at path: String) throws(PatchParseError) -> [PatchCommit] {
+        try readSeries(at: path).commits
+    }
+
+    /// Reads patch text and picks the series out of it: from a saved thread, the newest
+    /// version's patches in order, with the mails left and why (`SeriesSelection`).
+    public static func readSeries(at path: String) throws(PatchParseError) -> SeriesSelection {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
-                .filter { $0.hasSuffix(".patch") && !$0.hasSuffix("cover-letter.patch") }.sorted()
-            var commits: [PatchCommit] = []
-            for name in names {
-                commits += try PatchParser.parse(contentsOf: (path as NSString).appendingPathComponent(name))
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw PatchParseError(.unreadable, at: PatchLocation(file: path, line: 0))
             }
-            if commits.isEmpty {
-                throw PatchParseError(.notAPatch, at: PatchLocation(file: path, line: 0))
-            }
-            return commits
+            return try PatchParser.parseSeries(Array(data), name: path)
         }
-        return try PatchParser.parse(contentsOf: path)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+            .filter { $0.hasSuffix(".patch") && !$0.hasSuffix("cover-letter.patch") }.sorted()
+        var entries: [MailboxEntry] = []
+        for name in names {
+            let file = (path as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw PatchParseError(.unreadable, at: PatchLocation(file: file, line: 0))
+            }
+            entries += try PatchParser.readMailbox(Array(data), name: file)
+        }
+        let selection = SeriesSelection.select(entries)
+        if selection.patches.isEmpty {
+            throw PatchParseError(.notAPatch, at: PatchLocation(file: path, line: 0))
+        }
+        return selection
     }
 
     /// The newest `v<N>` folder of a policy's generated series under `outputDirectory`.
