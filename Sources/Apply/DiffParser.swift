@@ -45,7 +45,8 @@ struct DiffParser {
             guard Bytes.hasPrefix(bytes, lines[index], "--- "), Bytes.hasPrefix(bytes, lines[index + 1], "+++ ") else { continue }
             if index + 2 < lines.count, Bytes.hasPrefix(bytes, lines[index + 2], "@@ -") { continue }
             let second = lines[index + 1]
-            let name = findNameTraditional(second.lowerBound + 4, second.upperBound, def: nil, p: 0) ?? []
+            let name = findNameTraditional(second.lowerBound + 4, second.upperBound, def: nil, p: 1)
+                ?? findNameTraditional(second.lowerBound + 4, second.upperBound, def: nil, p: 0) ?? []
             return MailboxEntry.OrphanHeader(path: Bytes.text(name), location: location(index))
         }
         return nil
