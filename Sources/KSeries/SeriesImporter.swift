@@ -194,10 +194,13 @@ public struct SeriesImporter {
         let mailbox = try ThreadMailbox.read(request.source)
         func mail(at entry: MailboxEntry?) -> ThreadMailbox.Mail? {
             guard let entry else { return nil }
-            return mailbox.mails.first { $0.file == entry.location.file && $0.line == entry.location.line }
+            let file = (entry.location.file as NSString).standardizingPath
+            return mailbox.mails.first { ($0.file as NSString).standardizingPath == file && $0.line == entry.location.line }
         }
         let patchMails = mailbox.mails.filter { $0.tags.number.map { $0 > 0 } ?? true && !$0.tags.isReply }
-        let coverMail = selection.cover == nil ? nil : mail(at: selection.cover)
+        // A folder's cover letter file is not read as patch text: find it by its subject.
+        let coverMail = mail(at: selection.cover)
+            ?? mailbox.mails.first { $0.tags.number == 0 && !$0.tags.isReply && (selection.version == nil || $0.tags.version == selection.version) }
         let firstPatchMail = mail(at: selection.patches.first) ?? patchMails.first
         let first = coverMail ?? firstPatchMail
 
