@@ -379,7 +379,10 @@ enum OracleCorpus {
         var (files, mails) = series(&generator)
         switch kind {
         case "crlf mail":
-            if generator.chance(25) { files["f"] = FileContent(bytes: text(String(decoding: files["f"]!.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init), crlf: true)) }
+            // Sometimes the tree's file has CRLF lines, which the mail's LF hunks (after git am's CR removal) miss.
+            if generator.chance(25), let lf = files["f"] {
+                files["f"] = FileContent(bytes: lf.bytes.flatMap { $0 == 10 ? [13, 10] : [$0] })
+            }
             let mbox = mails.joined().replacingOccurrences(of: "\n", with: "\r\n")
             return OracleCase(name: "crlf-mail-\(number)", kind: kind, files: files, input: .mailbox(Array(mbox.utf8)))
         case "flowed mail":
