@@ -87,26 +87,24 @@ public struct HunkMismatch: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// A hunk that matches at `line` once carriage returns are ignored: the file and the patch
-/// disagree on line endings.
-public struct LineEndingMismatch: Sendable, Hashable, CustomStringConvertible {
-    /// The 1-based line where the hunk would match.
-    public var line: Int
-    /// True when the file has CRLF line endings and the patch LF (a mail's CRs are removed on
-    /// reading, as `git am` does); false for the reverse.
-    public var fileHasCRLF: Bool
-
-    public init(line: Int, fileHasCRLF: Bool) {
-        self.line = line
-        self.fileHasCRLF = fileHasCRLF
-    }
+/// A hunk that would match once carriage returns are ignored: the file and the patch disagree
+/// on line endings. `line` is the 1-based line where it would match.
+public enum LineEndingMismatch: Sendable, Hashable, CustomStringConvertible {
+    /// The file has CRLF line endings and the patch LF (a mail's CRs are removed on reading, as
+    /// `git am` does).
+    case fileHasCRLF(line: Int)
+    /// The patch has CRLF line endings and the file LF.
+    case patchHasCRLF(line: Int)
 
     public var description: String {
-        fileHasCRLF
-            ? "line endings differ: the file has CRLF (\\r\\n) line endings and the patch LF; it would apply at line \(line) "
+        switch self {
+        case .fileHasCRLF(let line):
+            return "line endings differ: the file has CRLF (\\r\\n) line endings and the patch LF; it would apply at line \(line) "
                 + "with the file's line endings (a mail's CRs are removed as `git am` does)"
-            : "line endings differ: the patch has CRLF (\\r\\n) line endings and the file LF; it would apply at line \(line) "
+        case .patchHasCRLF(let line):
+            return "line endings differ: the patch has CRLF (\\r\\n) line endings and the file LF; it would apply at line \(line) "
                 + "as LF text (save the mail as an mbox, or convert the patch with dos2unix)"
+        }
     }
 }
 

@@ -303,7 +303,7 @@ struct TextImage: Sendable {
                 }
                 if foundPlain != found { fileHasCR = true }
             }
-            if matched && fileHasCR != patchHasCR { return LineEndingMismatch(line: candidate + 1, fileHasCRLF: fileHasCR) }
+            if matched && fileHasCR != patchHasCR { return fileHasCR ? .fileHasCRLF(line: candidate + 1) : .patchHasCRLF(line: candidate + 1) }
         }
         return nil
     }
