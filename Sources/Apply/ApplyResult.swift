@@ -63,20 +63,48 @@ public struct HunkMismatch: Error, Sendable, Hashable, CustomStringConvertible {
     public var preimage: [[UInt8]]
     /// The place that came closest, nil when the file is empty or the hunk has no preimage.
     public var nearest: NearMatch?
+    /// Set when the hunk would match but for its line endings.
+    public var lineEndings: LineEndingMismatch?
 
-    public init(hunk: Int, location: PatchLocation, header: String, expectedLine: Int, preimage: [[UInt8]], nearest: NearMatch?) {
+    public init(
+        hunk: Int, location: PatchLocation, header: String, expectedLine: Int, preimage: [[UInt8]], nearest: NearMatch?,
+        lineEndings: LineEndingMismatch? = nil
+    ) {
         self.hunk = hunk
         self.location = location
         self.header = header
         self.expectedLine = expectedLine
         self.preimage = preimage
         self.nearest = nearest
+        self.lineEndings = lineEndings
     }
 
     public var description: String {
         var text = "hunk #\(hunk) (\(header), \(location)) does not apply at or near line \(expectedLine)"
         if let nearest { text += "; nearest: \(nearest)" } else if preimage.isEmpty { text += "; it has no context to match" }
+        if let lineEndings { text += "; hint: \(lineEndings)" }
         return text
+    }
+}
+
+/// A hunk that would match once carriage returns are ignored: the file and the patch disagree
+/// on line endings. `line` is the 1-based line where it would match.
+public enum LineEndingMismatch: Sendable, Hashable, CustomStringConvertible {
+    /// The file has CRLF line endings and the patch LF (a mail's CRs are removed on reading, as
+    /// `git am` does).
+    case fileHasCRLF(line: Int)
+    /// The patch has CRLF line endings and the file LF.
+    case patchHasCRLF(line: Int)
+
+    public var description: String {
+        switch self {
+        case .fileHasCRLF(let line):
+            return "line endings differ: the file has CRLF (\\r\\n) line endings and the patch LF; it would apply at line \(line) "
+                + "with the file's line endings (a mail's CRs are removed as `git am` does)"
+        case .patchHasCRLF(let line):
+            return "line endings differ: the patch has CRLF (\\r\\n) line endings and the file LF; it would apply at line \(line) "
+                + "as LF text (save the mail as an mbox, or convert the patch with dos2unix)"
+        }
     }
 }
 
@@ -163,6 +191,10 @@ public enum ApplyFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// A deletion whose hunks leave bytes behind: the file has more than the patch removes
     /// (git: `removal patch leaves file contents`).
     case removalLeavesContents(String, remainingBytes: Int)
+    /// The file would be written below a symbolic link `link` (of the tree, or made by an
+    /// earlier file patch): outside the tree, as likely as not (git: `affected file '…' is
+    /// beyond a symbolic link`).
+    case beyondSymlink(String, link: String)
     /// A binary patch kseries cannot apply (only a postimage already in the repository is used).
     case binaryUnsupported(String)
     /// A submodule (gitlink) change.
@@ -180,6 +212,7 @@ public enum ApplyFailure: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(path): new mode (\(String(new, radix: 8))) does not match old mode (\(String(old, radix: 8)))"
         case .removalLeavesContents(let path, let remaining):
             return "\(path): the deletion leaves \(remaining) byte\(remaining == 1 ? "" : "s") behind"
+        case .beyondSymlink(let path, let link): return "affected file '\(path)' is beyond a symbolic link ('\(link)')"
         case .binaryUnsupported(let path): return "\(path): binary patches are not supported"
         case .submoduleUnsupported(let path): return "\(path): submodule changes are not supported"
         }

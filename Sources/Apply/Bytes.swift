@@ -28,6 +28,25 @@ enum Bytes {
         return ranges
     }
 
+    /// `bytes` with the `\r` of every CRLF line ending removed, as `git mailsplit` does
+    /// without `--keep-cr`; `lines` (the ranges of `bytes`) become those of the result.
+    static func strippingCarriageReturns(_ bytes: [UInt8], lines: inout [Range<Int>]) -> [UInt8] {
+        guard bytes.contains(UInt8(ascii: "\r")) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for (index, line) in lines.enumerated() {
+            let start = out.count
+            if line.count >= 2, bytes[line.upperBound - 1] == newline, bytes[line.upperBound - 2] == UInt8(ascii: "\r") {
+                out += bytes[line.lowerBound..<(line.upperBound - 2)]
+                out.append(newline)
+            } else {
+                out += bytes[line]
+            }
+            lines[index] = start..<out.count
+        }
+        return out
+    }
+
     /// True when `bytes[range]` starts with the ASCII `prefix`.
     static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: StaticString) -> Bool {
         let count = prefix.utf8CodeUnitCount
@@ -113,5 +132,15 @@ enum Bytes {
             }
         }
         return nil
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return String(text)
     }
 }

@@ -36,6 +36,22 @@ struct DiffParser {
         return patches
     }
 
+    /// The first `---`/`+++` pair from line `start` on that no `@@` hunk follows: what a diff
+    /// whose hunks were cut off leaves, named in the error instead of "no file header".
+    func orphanHeader(from start: Int) -> MailboxEntry.OrphanHeader? {
+        var index = start
+        while index + 1 < lines.count {
+            defer { index += 1 }
+            guard Bytes.hasPrefix(bytes, lines[index], "--- "), Bytes.hasPrefix(bytes, lines[index + 1], "+++ ") else { continue }
+            if index + 2 < lines.count, Bytes.hasPrefix(bytes, lines[index + 2], "@@ -") { continue }
+            let second = lines[index + 1]
+            let name = findNameTraditional(second.lowerBound + 4, second.upperBound, def: nil, p: 1)
+                ?? findNameTraditional(second.lowerBound + 4, second.upperBound, def: nil, p: 0) ?? []
+            return MailboxEntry.OrphanHeader(path: Bytes.text(name), location: location(index))
+        }
+        return nil
+    }
+
     // MARK: File headers
 
     /// What the header lines of one file patch say, in git's terms (`is_new` is -1 when unknown).
@@ -206,13 +222,26 @@ struct DiffParser {
     }
 
     private func decimal(_ start: Int, _ end: Int) -> (value: Int, end: Int)? {
+        guard let (value, after, overflow) = checkedDecimal(start, end, limit: Int.max) else { return nil }
+        return (overflow ? Int.max : value, after)
+    }
+
+    /// A run of digits, its value and whether it exceeds `limit` (the value is then `limit`):
+    /// never wraps around.
+    private func checkedDecimal(_ start: Int, _ end: Int, limit: Int) -> (value: Int, end: Int, overflow: Bool)? {
         var at = start
         var value = 0
+        var overflow = false
         while at < end, Bytes.isDigit(bytes[at]) {
-            value = value &* 10 &+ Int(bytes[at] - 0x30)
+            let digit = Int(bytes[at] - 0x30)
+            if !overflow {
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(digit)
+                if o1 || o2 || sum > limit { overflow = true } else { value = sum }
+            }
             at += 1
         }
-        return at > start ? (value, at) : nil
+        return at > start ? (overflow ? limit : value, at, overflow) : nil
     }
 
     private func isDevNull(_ start: Int, _ end: Int) -> Bool {
@@ -221,29 +250,17 @@ struct DiffParser {
 
     /// `find_name`: the path on a header line, with `p` leading components removed; a shorter
     /// `def` that the name merely extends (`file` vs `file.orig`) wins, as in git.
-    private func findName(_ start: Int, _ end: Int, def: [UInt8]?, p: Int, terminators: [UInt8]) -> [UInt8]? {
-        if start < end, bytes[start] == UInt8(ascii: "\"") {
-            if let (quoted, _) = Bytes.unquoteC(bytes[start..<end]) {
-                var cursor = quoted[...]
-                var remaining = p
-                var failed = false
-                while remaining > 0 {
-                    guard let slash = cursor.firstIndex(of: UInt8(ascii: "/")) else {
-                        failed = true
-                        break
-                    }
-                    cursor = cursor[(slash + 1)...]
-                    remaining -= 1
-                }
-                if !failed { return Self.squashSlashes(Array(cursor)) }
-            }
-        }
+    /// With `stopAtSpace` false (git passes an explicit end), whitespace is part of the name.
+    private func findName(
+        _ start: Int, _ end: Int, def: [UInt8]?, p: Int, terminators: [UInt8], stopAtSpace: Bool = true
+    ) -> [UInt8]? {
+        if start < end, bytes[start] == UInt8(ascii: "\""), let quoted = findNameQuoted(start, end, p: p) { return quoted }
         var remaining = p
         var nameStart: Int? = p == 0 ? start : nil
         var at = start
         while at < end {
             let byte = bytes[at]
-            if Bytes.isGitSpace(byte) {
+            if stopAtSpace, Bytes.isGitSpace(byte) {
                 if byte == Bytes.newline { break }
                 if byte != Bytes.space && byte != Bytes.tab { break }
                 if terminators.contains(byte) { break }
@@ -356,18 +373,29 @@ struct DiffParser {
         if isDevNull(firstStart, first.upperBound) {
             header.isNew = 1
             header.isDelete = 0
-            name = findName(secondStart, second.upperBound, def: nil, p: pValue, terminators: [Bytes.tab])
+            name = findNameTraditional(secondStart, second.upperBound, def: nil, p: pValue)
             header.newName = name
         } else if isDevNull(secondStart, second.upperBound) {
             header.isNew = 0
             header.isDelete = 1
-            name = findName(firstStart, first.upperBound, def: nil, p: pValue, terminators: [Bytes.tab])
+            name = findNameTraditional(firstStart, first.upperBound, def: nil, p: pValue)
             header.oldName = name
         } else {
-            let firstName = findName(firstStart, first.upperBound, def: nil, p: pValue, terminators: [Bytes.tab])
-            name = findName(secondStart, second.upperBound, def: firstName, p: pValue, terminators: [Bytes.tab])
-            header.oldName = name
-            header.newName = name
+            let firstName = findNameTraditional(firstStart, first.upperBound, def: nil, p: pValue)
+            name = findNameTraditional(secondStart, second.upperBound, def: firstName, p: pValue)
+            // GNU diff's way to say "created" or "deleted": the epoch as the other side's timestamp.
+            if hasEpochTimestamp(firstStart, first.upperBound) {
+                header.isNew = 1
+                header.isDelete = 0
+                header.newName = name
+            } else if hasEpochTimestamp(secondStart, second.upperBound) {
+                header.isNew = 0
+                header.isDelete = 1
+                header.oldName = name
+            } else {
+                header.oldName = name
+                header.newName = name
+            }
         }
         guard name != nil else { throw bad("unable to find filename in patch", index) }
         return header
@@ -375,8 +403,39 @@ struct DiffParser {
 
     private func guessPValue(_ start: Int, _ end: Int) -> Int {
         if isDevNull(start, end) { return -1 }
-        guard let name = findName(start, end, def: nil, p: 0, terminators: [Bytes.tab]) else { return -1 }
+        guard let name = findNameTraditional(start, end, def: nil, p: 0) else { return -1 }
         return name.contains(UInt8(ascii: "/")) ? -1 : 0
+    }
+
+    /// `find_name_traditional`: a name followed by a `diff` timestamp (after a tab, or after
+    /// spaces) ends where the timestamp starts, so a name may hold spaces; without a
+    /// timestamp the name ends at a tab.
+    private func findNameTraditional(_ start: Int, _ end: Int, def: [UInt8]?, p: Int) -> [UInt8]? {
+        if start < end, bytes[start] == UInt8(ascii: "\""), let quoted = findNameQuoted(start, end, p: p) { return quoted }
+        let lineEnd = bytes[start..<end].firstIndex(of: Bytes.newline) ?? end
+        let dateLength = DiffTimestamp.length(bytes[start..<lineEnd])
+        guard dateLength > 0 else { return findName(start, end, def: def, p: p, terminators: [Bytes.tab]) }
+        return findName(start, lineEnd - dateLength, def: def, p: p, terminators: [], stopAtSpace: false)
+    }
+
+    /// `find_name_gnu`: a C-quoted name with `p` components removed; nil when it cannot be.
+    private func findNameQuoted(_ start: Int, _ end: Int, p: Int) -> [UInt8]? {
+        guard let (quoted, _) = Bytes.unquoteC(bytes[start..<end]) else { return nil }
+        var cursor = quoted[...]
+        for _ in 0..<p {
+            guard let slash = cursor.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+            cursor = cursor[(slash + 1)...]
+        }
+        return Self.squashSlashes(Array(cursor))
+    }
+
+    /// `has_epoch_timestamp`: the line's timestamp (after its last tab) is the Unix epoch in
+    /// its own zone, `1970-01-01 00:00:00 +0000` or `1969-12-31 16:00:00.000000000 -0800`.
+    private func hasEpochTimestamp(_ start: Int, _ end: Int) -> Bool {
+        guard let lineEnd = bytes[start..<end].firstIndex(of: Bytes.newline),
+            let tab = bytes[start..<lineEnd].lastIndex(of: Bytes.tab)
+        else { return false }
+        return DiffTimestamp.isEpoch(bytes[(tab + 1)...lineEnd])
     }
 
     // MARK: Hunks
@@ -448,29 +507,50 @@ struct DiffParser {
         line.count >= 8 && Array(line.suffix(8)) == Bytes.ascii(" differ\n")
     }
 
-    /// A path from a header, checked like git's `verify_path`: relative, no empty, `.`, `..` or
-    /// `.git` component.
+    /// A path from a header, checked like git's `verify_path` (apply.c's `check_unsafe_path`):
+    /// relative, no empty, `.` or `..` component (normalised), no `.git` component (forbidden).
     private func path(_ name: [UInt8]?, _ index: Int) throws(PatchParseError) -> String? {
         guard let name else { return nil }
         let text = Bytes.text(name)
-        let components = name.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        let unsafe = name.isEmpty || components.contains { component in
-            component.isEmpty || component.elementsEqual(Bytes.ascii(".")) || component.elementsEqual(Bytes.ascii(".."))
-                || Bytes.text(component).lowercased() == ".git"
-        }
-        if unsafe { throw PatchParseError(.unsafePath(text), at: location(index)) }
+        if let problem = Self.pathProblem(name) { throw PatchParseError(.unsafePath(text, reason: problem), at: location(index)) }
         return text
     }
 
-    /// `@@ -a[,b] +c[,d] @@[ section]`: the four numbers and the section text; nil when malformed.
-    private func parseHunkHeader(_ line: Range<Int>) -> (Int, Int, Int, Int, section: [UInt8])? {
+    static func pathProblem(_ name: [UInt8]) -> PathProblem? {
+        if name.isEmpty { return .empty }
+        if name.first == UInt8(ascii: "/") { return .absolute }
+        for component in name.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if Bytes.text(component).lowercased() == ".git" { return .gitDirectory }
+        }
+        for component in name.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if component.isEmpty || component.elementsEqual(Bytes.ascii(".")) || component.elementsEqual(Bytes.ascii("..")) {
+                return .notNormalised(component: Bytes.text(component))
+            }
+        }
+        return nil
+    }
+
+    /// The largest line number or count a hunk header may hold: git keeps positions in an
+    /// `int`, so anything past `Int32.max` cannot name a line of any file git applies to.
+    static let hunkNumberLimit = Int(Int32.max)
+
+    /// `@@ -a[,b] +c[,d] @@[ section]`: the four numbers and the section text; nil when
+    /// malformed. `tooLarge` is set (the numbers then meaningless) when one exceeds
+    /// `hunkNumberLimit`.
+    private func parseHunkHeader(_ line: Range<Int>) -> (Int, Int, Int, Int, section: [UInt8], tooLarge: String?)? {
         guard bytes[line.upperBound - 1] == Bytes.newline else { return nil }
+        var tooLarge: String?
+        func number(_ start: Int) -> (Int, Int)? {
+            guard let (value, end, overflow) = checkedDecimal(start, line.upperBound, limit: Self.hunkNumberLimit) else { return nil }
+            if overflow && tooLarge == nil { tooLarge = Bytes.text(bytes[start..<end]) }
+            return (value, end)
+        }
         func range(_ start: Int, expect: StaticString) -> (Int, Int, Int)? {
-            guard start < line.upperBound, let (first, afterFirst) = decimal(start, line.upperBound) else { return nil }
+            guard start < line.upperBound, let (first, afterFirst) = number(start) else { return nil }
             var count = 1
             var at = afterFirst
             if at < line.upperBound, bytes[at] == UInt8(ascii: ",") {
-                guard let (second, afterSecond) = decimal(at + 1, line.upperBound) else { return nil }
+                guard let (second, afterSecond) = number(at + 1) else { return nil }
                 count = second
                 at = afterSecond
             }
@@ -482,8 +562,11 @@ struct DiffParser {
         else { return nil }
         var sectionStart = afterNew
         if sectionStart < line.upperBound, bytes[sectionStart] == Bytes.space { sectionStart += 1 }
-        let section = Array(bytes[sectionStart..<(line.upperBound - 1)])
-        return (oldStart, oldCount, newStart, newCount, section)
+        // The function context is for messages: without a CRLF mail's `\r`.
+        var sectionEnd = line.upperBound - 1
+        if sectionEnd > sectionStart, bytes[sectionEnd - 1] == UInt8(ascii: "\r") { sectionEnd -= 1 }
+        let section = sectionStart < sectionEnd ? Array(bytes[sectionStart..<sectionEnd]) : []
+        return (oldStart, oldCount, newStart, newCount, section, tooLarge)
     }
 
     /// `parse_fragment`, then the line images `apply_one_fragment` builds from it.
@@ -493,8 +576,11 @@ struct DiffParser {
         func corrupt(_ reason: String, _ index: Int) -> PatchParseError {
             PatchParseError(.corruptHunk(header: headerText, headerLine: location(headerIndex).line, reason: reason), at: location(index))
         }
-        guard let (oldStart, oldCount, newStart, newCount, section) = parseHunkHeader(headerLine) else {
+        guard let (oldStart, oldCount, newStart, newCount, section, tooLarge) = parseHunkHeader(headerLine) else {
             throw corrupt("unreadable hunk header", headerIndex)
+        }
+        if let tooLarge {
+            throw corrupt("the number \(tooLarge) is too large for a line number or count (at most \(Self.hunkNumberLimit))", headerIndex)
         }
         var oldLeft = oldCount
         var newLeft = newCount
@@ -528,6 +614,8 @@ struct DiffParser {
             case UInt8(ascii: "\\"):
                 if line.count < 12 || !Bytes.hasPrefix(bytes, line, "\\ ") {
                     stop = (index, "malformed \"\\ No newline at end of file\" line")
+                } else if index == headerIndex + 1 {
+                    stop = (index, "\"\\ No newline at end of file\" as the first line of the hunk: it follows no line")
                 }
             default:
                 stop = (index, nil)

@@ -97,7 +97,7 @@ public struct HunkApplier: Sendable {
             return .failure(
                 HunkMismatch(
                     hunk: number, location: hunk.location, header: Self.header(hunk), expectedLine: originalPosition + 1,
-                    preimage: hunk.preimage, nearest: nearest))
+                    preimage: hunk.preimage, nearest: nearest, lineEndings: image.lineEndingMismatch(of: fullPreimage)))
         }
         image.replace(at: applied, preimageLines: preimage.count, with: postimage, markPatched: !options.allowOverlap)
         let reduced =
@@ -274,6 +274,38 @@ struct TextImage: Sendable {
         starts.replaceSubrange(line..<(line + removeCount), with: newStarts)
         hashes.replaceSubrange(line..<(line + removeCount), with: postimage.hashes)
         patched.replaceSubrange(line..<(line + removeCount), with: Array(repeating: markPatched, count: postimage.count))
+    }
+
+    /// Where `preimage` matches once every line's `\r` before its newline is ignored, and
+    /// which side has them; nil when it matches nowhere that way either, or when neither has a CR.
+    func lineEndingMismatch(of preimage: LineBuffer) -> LineEndingMismatch? {
+        func stripped(_ line: [UInt8]) -> [UInt8] {
+            guard line.count >= 2, line[line.count - 1] == Bytes.newline, line[line.count - 2] == UInt8(ascii: "\r") else { return line }
+            return Array(line.dropLast(2)) + [Bytes.newline]
+        }
+        let wanted = preimage.lines
+        guard !wanted.isEmpty, wanted.count <= lineCount else { return nil }
+        let plain = wanted.map(stripped)
+        let patchHasCR = plain != wanted
+        for candidate in 0...(lineCount - wanted.count) {
+            var fileHasCR = false
+            var matched = true
+            for (index, expected) in plain.enumerated() {
+                if preimage.hashes[index] != hashes[candidate + index] {
+                    matched = false
+                    break
+                }
+                let found = line(candidate + index)
+                let foundPlain = stripped(found)
+                if foundPlain != expected {
+                    matched = false
+                    break
+                }
+                if foundPlain != found { fileHasCR = true }
+            }
+            if matched && fileHasCR != patchHasCR { return fileHasCR ? .fileHasCRLF(line: candidate + 1) : .patchHasCRLF(line: candidate + 1) }
+        }
+        return nil
     }
 
     /// The position where the most preimage lines are identical (ties: the one nearest

@@ -13,4 +13,18 @@ public enum MailEncoding {
 
     /// A base64 body (line breaks and other non-alphabet bytes skipped).
     public static func decodeBase64(_ input: [UInt8]) -> [UInt8] { MailReader.decodeBase64(input) }
+
+    /// The value of parameter `name` of a header value such as a `Content-Type`
+    /// (`text/plain; charset=UTF-8; format=flowed`, `multipart/mixed; boundary="=-x"`), unquoted;
+    /// names compare case-insensitively.
+    public static func parameter(_ name: String, in value: String) -> String? {
+        for piece in value.split(separator: ";").dropFirst() {
+            let pair = piece.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, String(pair[0]).trimmingSpaces.lowercased() == name.lowercased() else { continue }
+            var text = String(pair[1]).trimmingSpaces
+            if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
+            return text
+        }
+        return nil
+    }
 }

@@ -50,21 +50,51 @@ struct MailReader {
     /// The `Subject:` as written, decoded, before the `[PATCH …]` prefix is removed.
     var rawSubject: String { Self.decodeWords(headers["subject"] ?? []) }
 
-    func read() throws(PatchParseError) -> PatchCommit {
+    /// The mail as a mailbox entry: its patch, or why it has none. A mail client's folder
+    /// data (pine's `Mail System Internal Data`) is skipped unread, as `git am` does.
+    func entry() throws(PatchParseError) -> MailboxEntry {
+        let location = PatchLocation(file: file, line: mail.lowerBound + 1)
+        let subject = rawSubject
+        if let from = headers["from"], Self.author(Self.decodeWords(from)).hasPrefix("Mail System Internal Data") {
+            return MailboxEntry(location: location, subject: subject, commit: nil, skipReason: .folderData)
+        }
+        let commit: PatchCommit
+        let orphan: MailboxEntry.OrphanHeader?
+        do {
+            (commit, orphan) = try read()
+        } catch {
+            // A reply's quoted or hand-written diff fragment does not make the mailbox unreadable.
+            guard SubjectTags(subject).isReply else { throw error }
+            return MailboxEntry(location: location, subject: subject, commit: nil, skipReason: .noDiff)
+        }
+        if !commit.files.isEmpty { return MailboxEntry(location: location, subject: subject, commit: commit, skipReason: nil) }
+        let reason: MailboxEntry.SkipReason = SubjectTags(subject).number == 0 ? .coverLetter : .noDiff
+        return MailboxEntry(location: location, subject: subject, commit: nil, skipReason: reason, orphanHeader: orphan)
+    }
+
+    /// The commit the mail makes (its files empty when it holds no diff), and a `---`/`+++`
+    /// header left without a hunk, if any.
+    func read() throws(PatchParseError) -> (PatchCommit, MailboxEntry.OrphanHeader?) {
         let location = PatchLocation(file: file, line: mail.lowerBound + 1)
         var subject = rawSubject
         var author = headers["from"].map { Self.author(Self.decodeWords($0)) }
         var date = headers["date"].map { Bytes.text($0) }
 
-        // The body, decoded when the mail says it is quoted-printable or base64.
+        // The body as mailinfo sees it: each part decoded (quoted-printable, base64,
+        // format=flowed), the parts of a multipart mail one after the other.
         var bodyBytes = bytes
         var bodyLines = Array(lines[bodyStart..<mail.upperBound])
         // Line numbers stay those of the mail; after decoding they are approximate.
         let lineOffset = bodyStart
+        let contentType = Bytes.text(headers["content-type"] ?? [])
         let encoding = Bytes.text(headers["content-transfer-encoding"] ?? []).lowercased()
-        if encoding == "quoted-printable" || encoding == "base64" {
+        if contentType.lowercased().hasPrefix("multipart/") {
             let raw = bodyLines.flatMap { Array(bytes[$0]) }
-            bodyBytes = encoding == "base64" ? Self.decodeBase64(raw) : Self.decodeQuotedPrintable(raw)
+            bodyBytes = try Self.multipartBody(raw, contentType: contentType, at: location)
+            bodyLines = Bytes.lineRanges(bodyBytes)
+        } else if encoding == "quoted-printable" || encoding == "base64" || Self.isFlowed(contentType) {
+            let raw = bodyLines.flatMap { Array(bytes[$0]) }
+            bodyBytes = Self.decodePart(raw, contentType: contentType, encoding: encoding)
             bodyLines = Bytes.lineRanges(bodyBytes)
         }
 
@@ -101,9 +131,114 @@ struct MailReader {
 
         var parser = DiffParser(bytes: bodyBytes, lines: bodyLines, file: file, lineOffset: lineOffset)
         let files = try parser.parse(from: index)
-        return PatchCommit(
+        let commit = PatchCommit(
             subject: Self.cleanSubject(subject), author: author, date: date, message: message, files: files,
             location: location)
+        return (commit, files.isEmpty ? parser.orphanHeader(from: index) : nil)
+    }
+
+    /// A part's bytes decoded: transfer encoding first, then `format=flowed`.
+    static func decodePart(_ raw: [UInt8], contentType: String, encoding: String) -> [UInt8] {
+        var decoded = raw
+        switch encoding.trimmingSpaces.lowercased() {
+        case "quoted-printable": decoded = decodeQuotedPrintable(raw)
+        case "base64": decoded = decodeBase64(raw)
+        default: break
+        }
+        guard isFlowed(contentType) else { return decoded }
+        let deleteSpace = MailEncoding.parameter("delsp", in: contentType)?.lowercased() == "yes"
+        return unflow(decoded, deleteSpace: deleteSpace)
+    }
+
+    static func isFlowed(_ contentType: String) -> Bool {
+        MailEncoding.parameter("format", in: contentType)?.lowercased() == "flowed"
+    }
+
+    /// mailinfo's `handle_filter_flowed` (RFC 3676): a line ending in a space continues on the
+    /// next (the space dropped too with `delsp=yes`), a leading space added by space-stuffing
+    /// is removed, and the `-- ` signature separator is kept as it is.
+    static func unflow(_ body: [UInt8], deleteSpace: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count)
+        var pending: [UInt8] = []
+        for range in Bytes.lineRanges(body) {
+            var line = Array(body[range])
+            if line == Bytes.ascii("-- \n") {
+                out += pending
+                pending = []
+                out += line
+                continue
+            }
+            if line.first == Bytes.space { line.removeFirst() }
+            if line.count >= 2, line[line.count - 2] == Bytes.space, line[line.count - 1] == Bytes.newline {
+                pending += line.dropLast(deleteSpace ? 2 : 1)
+                continue
+            }
+            out += pending
+            pending = []
+            out += line
+        }
+        out += pending
+        return out
+    }
+
+    /// mailinfo's reading of a multipart body: the preamble and epilogue dropped, each part
+    /// (its headers read, its content decoded; a nested multipart taken the same way) appended
+    /// in order. A boundary that never appears is a corrupt mail.
+    static func multipartBody(_ raw: [UInt8], contentType: String, at location: PatchLocation) throws(PatchParseError) -> [UInt8] {
+        guard let boundary = MailEncoding.parameter("boundary", in: contentType), !boundary.isEmpty else {
+            throw PatchParseError(.corruptMail("a multipart mail without a boundary"), at: location)
+        }
+        let marker = Array(("--" + boundary).utf8)
+        let lines = Bytes.lineRanges(raw)
+        var parts: [[Range<Int>]] = []
+        var current: [Range<Int>]?
+        var closed = false
+        for range in lines {
+            let line = trimmed(raw[range])
+            if line.starts(with: marker) {
+                let rest = line.dropFirst(marker.count)
+                if rest.isEmpty || rest.elementsEqual(Bytes.ascii("--")) {
+                    if let current { parts.append(current) }
+                    current = rest.isEmpty ? [] : nil
+                    if !rest.isEmpty { closed = true }
+                    continue
+                }
+            }
+            if closed { break }
+            current?.append(range)
+        }
+        if let current { parts.append(current) }
+        guard !parts.isEmpty || closed else {
+            throw PatchParseError(.corruptMail("its multipart boundary \"\(boundary)\" never appears"), at: location)
+        }
+        var out: [UInt8] = []
+        for part in parts {
+            var headers: [String: String] = [:]
+            var index = 0
+            var last: String?
+            while index < part.count {
+                let line = trimmed(raw[part[index]])
+                index += 1
+                if line.isEmpty { break }
+                if let first = line.first, first == Bytes.space || first == Bytes.tab, let name = last {
+                    headers[name, default: ""] += " " + Bytes.text(line).trimmingSpaces
+                } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                    let name = Bytes.text(line[line.startIndex..<colon]).lowercased()
+                    headers[name] = Bytes.text(line[(colon + 1)...]).trimmingSpaces
+                    last = name
+                }
+            }
+            let content = part[index...].flatMap { Array(raw[$0]) }
+            let type = headers["content-type"] ?? "text/plain"
+            var decoded =
+                type.lowercased().hasPrefix("multipart/")
+                ? try multipartBody(content, contentType: type, at: location)
+                : decodePart(content, contentType: type, encoding: headers["content-transfer-encoding"] ?? "")
+            if let end = decoded.last, end != Bytes.newline { decoded.append(Bytes.newline) }
+            out += decoded
+        }
+        return out
     }
 
     /// mailinfo's `patchbreak`: `diff -`, `Index: `, `--- name` or a `---` line of its own.

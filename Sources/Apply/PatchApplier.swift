@@ -4,6 +4,7 @@ import Git
 /// the file-level rules of `git apply --cached` (apply.c's `check_patch` and `apply_data`):
 ///
 /// - a created file must not exist; a changed, deleted, renamed or copied one must;
+/// - no file is written beyond a symbolic link (`tmp -> ../..` then `tmp/foo`);
 /// - a deletion must remove every byte; a mode the patch does not expect is a warning, a
 ///   type (regular file vs symlink) it does not expect is an error;
 /// - a second file patch of the same path applies on top of the first one's result; a path
@@ -79,6 +80,7 @@ public struct PatchApplier: Sendable {
 
     private static let typeMask: UInt32 = 0o170000
     private static let gitlinkMode: UInt32 = 0o160000
+    private static let symlinkMode: UInt32 = 0o120000
 
     private func check<Failure: Error>(
         _ file: FilePatch, table: inout [String: PathState], read: (String) throws(Failure) -> FileContent?,
@@ -143,6 +145,9 @@ public struct PatchApplier: Sendable {
         if (oldMode ?? 0) & Self.typeMask == Self.gitlinkMode || (newMode ?? 0) & Self.typeMask == Self.gitlinkMode {
             return failed(.submoduleUnsupported(display))
         }
+        if let new = file.newPath, let link = try symlinkAbove(new, table: table, read: read) {
+            return failed(.beyondSymlink(new, link: link))
+        }
 
         // apply_data
         let source = preimage?.bytes ?? []
@@ -172,6 +177,28 @@ public struct PatchApplier: Sendable {
         return FileApplyResult(
             path: display, location: file.location, verdict: moved ? .appliedWithOffset : .clean, placements: placements,
             result: file.operation == .delete ? nil : FileContent(bytes: bytes, mode: mode), warnings: warnings)
+    }
+
+    /// apply.c's `path_is_beyond_symlink`: the nearest leading directory of `path` that is a
+    /// symbolic link, after what the earlier file patches of this patch did (a link they
+    /// create counts, one they delete does not); nil when there is none.
+    private func symlinkAbove<Failure: Error>(
+        _ path: String, table: [String: PathState], read: (String) throws(Failure) -> FileContent?
+    ) throws(Failure) -> String? {
+        var prefix = Substring(path)
+        while let slash = prefix.lastIndex(of: "/") {
+            prefix = prefix[..<slash]
+            let directory = String(prefix)
+            switch table[directory] {
+            case .result(let content)?:
+                if content.mode & Self.typeMask == Self.symlinkMode { return directory }
+            case .wasDeleted?, .toBeDeleted?:
+                continue
+            case nil:
+                if let content = try read(directory), content.mode & Self.typeMask == Self.symlinkMode { return directory }
+            }
+        }
+        return nil
     }
 
     /// git's shortcut for binary patches (`apply_binary`): with full blob ids on the `index`

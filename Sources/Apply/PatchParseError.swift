@@ -11,8 +11,6 @@ public struct PatchParseError: Error, Sendable, Hashable, CustomStringConvertibl
         case unreadable
         /// Every mail of the mailbox is a cover letter (`[PATCH 0/N]`) or has no diff.
         case coverLetterOnly(mails: Int)
-        /// A mail in the middle of a mailbox has no diff (git am: `Patch is empty`).
-        case mailWithoutDiff(subject: String)
         /// A hunk has fewer lines than its header announces (a cut-off mail, a hand-edited hunk).
         /// `header` is the `@@` line; the counts are the lines seen before the hunk ended.
         case truncatedHunk(header: String, headerLine: Int, expectedOld: Int, expectedNew: Int, foundOld: Int, foundNew: Int)
@@ -20,8 +18,13 @@ public struct PatchParseError: Error, Sendable, Hashable, CustomStringConvertibl
         case corruptHunk(header: String, headerLine: Int, reason: String)
         /// A `@@` hunk header with no file header before it.
         case hunkWithoutHeader
-        /// A file header names a path outside the tree: absolute, with `..`, `.git` or empty components.
-        case unsafePath(String)
+        /// A file header names a path git refuses (`verify_path`): `invalid path '…'`, with why.
+        case unsafePath(String, reason: PathProblem)
+        /// A `---`/`+++` file header with no `@@` hunk after it (git: `No valid patches in input`).
+        case headerWithoutHunk(path: String)
+        /// The mail itself is malformed, e.g. a multipart mail whose boundary never appears
+        /// (git am: `Patch is empty`).
+        case corruptMail(String)
         /// A `diff --git` header git would refuse: names missing or inconsistent, two of
         /// new/deleted/rename/copy, an invalid mode.
         case badHeader(String)
@@ -52,8 +55,6 @@ public struct PatchParseError: Error, Sendable, Hashable, CustomStringConvertibl
             return mails == 1
                 ? "the mailbox holds only a cover letter, no patch"
                 : "none of the \(mails) mails in the mailbox holds a diff (cover letter only?)"
-        case .mailWithoutDiff(let subject):
-            return "the mail \"\(subject)\" has no diff"
         case .truncatedHunk(let header, let headerLine, let expectedOld, let expectedNew, let foundOld, let foundNew):
             return "truncated hunk \"\(header)\" (line \(headerLine)): expected \(expectedOld) old and \(expectedNew) new lines, "
                 + "found \(foundOld) and \(foundNew)"
@@ -61,14 +62,42 @@ public struct PatchParseError: Error, Sendable, Hashable, CustomStringConvertibl
             return "corrupt hunk \"\(header)\" (line \(headerLine)): \(reason)"
         case .hunkWithoutHeader:
             return "hunk without a file header (`diff --git` or `---`/`+++`) before it"
-        case .unsafePath(let path):
-            return "path '\(path)' is outside the tree"
+        case .unsafePath(let path, let reason):
+            return "invalid path '\(path)': \(reason)"
+        case .headerWithoutHunk(let path):
+            return "the `---`/`+++` file header of '\(path)' has no hunk (no `@@` line after it)"
+        case .corruptMail(let reason):
+            return "corrupt mail: \(reason)"
         case .badHeader(let reason):
             return "bad diff header: \(reason)"
         case .onlyGarbage:
             return "file header with neither hunks nor a name or mode change (patch with only garbage)"
         case .corruptBinary:
             return "corrupt binary patch"
+        }
+    }
+}
+
+/// Why git's `verify_path` refuses a path named by a patch.
+public enum PathProblem: Sendable, Hashable, CustomStringConvertible {
+    /// `/etc/passwd`: outside the tree.
+    case absolute
+    /// A `.git` component (any case): git's own directory is a forbidden path.
+    case gitDirectory
+    /// A `.` or `..` component, an empty component (`a//b`) or a trailing slash.
+    case notNormalised(component: String)
+    /// No name at all.
+    case empty
+
+    public var description: String {
+        switch self {
+        case .absolute: return "an absolute path is outside the tree"
+        case .gitDirectory: return "a forbidden path (inside .git, git's own directory)"
+        case .notNormalised(let component):
+            return component.isEmpty
+                ? "a non-normalised path (an empty component: '//' or a trailing '/')"
+                : "a non-normalised path (a '\(component)' component)"
+        case .empty: return "an empty path"
         }
     }
 }

@@ -11,46 +11,65 @@ import Darwin
 ///     let commits = try PatchParser.parse(bytes, name: "0001-kvm-fix.patch")
 ///     for file in commits[0].files { print(file.displayPath, file.hunks.count) }
 ///
-/// A mailbox's cover letter (`[PATCH 0/N]`) is skipped. Errors name the file and the line.
+/// Mail is read as `git am` reads it: CRLF line endings become LF (`git am` without
+/// `--keep-cr`), `format=flowed` bodies are unflowed, multipart mails are taken part by part.
+/// A mailbox may hold more than one series: `parseSeries` picks the newest version's patches
+/// (see `SeriesSelection`) and says which mails it left; `parse` returns the patches it took.
+/// Errors name the file and the line.
 public enum PatchParser {
-    /// Parses `bytes`, read from the file shown as `name` in errors.
+    /// Parses `bytes`, read from the file shown as `name` in errors: the patches of the series
+    /// it holds, in order.
     public static func parse(_ bytes: [UInt8], name: String) throws(PatchParseError) -> [PatchCommit] {
-        let lines = Bytes.lineRanges(bytes)
+        try parseSeries(bytes, name: name).commits
+    }
+
+    /// Parses `bytes` and picks the series out of them (`SeriesSelection.select`); throws when
+    /// nothing is left to apply.
+    public static func parseSeries(_ bytes: [UInt8], name: String) throws(PatchParseError) -> SeriesSelection {
+        let mails = try readMailbox(bytes, name: name)
+        let selection = SeriesSelection.select(mails)
+        if selection.patches.isEmpty {
+            let start = PatchLocation(file: name, line: 1)
+            if let unparsed = mails.lazy.compactMap(\.orphanHeader).first {
+                throw PatchParseError(.headerWithoutHunk(path: unparsed.path), at: unparsed.location)
+            }
+            let covers = mails.count { $0.skipReason == .coverLetter }
+            throw PatchParseError(covers > 0 ? .coverLetterOnly(mails: mails.count) : .notAPatch, at: start)
+        }
+        return selection
+    }
+
+    /// Every mail of `bytes` as read, in file order: its subject, its patch or why it has none.
+    /// A plain diff is one "mail" without headers.
+    public static func readMailbox(_ bytes: [UInt8], name: String) throws(PatchParseError) -> [MailboxEntry] {
+        var lines = Bytes.lineRanges(bytes)
         let start = PatchLocation(file: name, line: 1)
         guard let firstContent = lines.firstIndex(where: { !isBlank(bytes[$0]) }) else {
             throw PatchParseError(.notAPatch, at: start)
         }
-        let mails: [Range<Int>]
+        let mailRanges: [Range<Int>]
         if isFromLine(bytes[lines[firstContent]]) {
             var starts = (firstContent..<lines.count).filter { isFromLine(bytes[lines[$0]]) }
             starts.append(lines.count)
-            mails = zip(starts, starts.dropFirst()).map { $0..<$1 }
+            mailRanges = zip(starts, starts.dropFirst()).map { $0..<$1 }
         } else if isHeaderLine(bytes[lines[firstContent]]) {
-            mails = [firstContent..<lines.count]
+            mailRanges = [firstContent..<lines.count]
         } else {
             var parser = DiffParser(bytes: bytes, lines: lines, file: name, lineOffset: 0)
             let files = try parser.parse()
-            guard !files.isEmpty else { throw PatchParseError(.notAPatch, at: start) }
-            return [PatchCommit(files: files, location: start)]
+            let entry = MailboxEntry(
+                location: start, subject: "", commit: files.isEmpty ? nil : PatchCommit(files: files, location: start),
+                skipReason: files.isEmpty ? .noDiff : nil, orphanHeader: files.isEmpty ? parser.orphanHeader(from: 0) : nil)
+            return [entry]
         }
-
-        var commits: [PatchCommit] = []
-        var coverLetters = 0
-        for mail in mails {
-            let reader = MailReader(bytes: bytes, lines: lines, mail: mail, file: name)
-            let commit = try reader.read()
-            if !commit.files.isEmpty {
-                commits.append(commit)
-            } else if isCoverLetter(reader.rawSubject) {
-                coverLetters += 1
-            } else if mails.count > 1 {
-                throw PatchParseError(.mailWithoutDiff(subject: commit.subject ?? ""), at: commit.location)
-            }
+        // git am (mailsplit without --keep-cr): a line's CRLF ending becomes LF.
+        let mailBytes = Bytes.strippingCarriageReturns(bytes, lines: &lines)
+        var entries: [MailboxEntry] = []
+        for mail in mailRanges {
+            let reader = MailReader(bytes: mailBytes, lines: lines, mail: mail, file: name)
+            entries.append(try reader.entry())
         }
-        if commits.isEmpty {
-            throw PatchParseError(coverLetters > 0 ? .coverLetterOnly(mails: mails.count) : .notAPatch, at: start)
-        }
-        return commits
+        return entries
     }
 
     /// Reads and parses the patch file at `path` (an unreadable file is `.unreadable` at line 0).
@@ -93,16 +112,6 @@ public enum PatchParser {
             .contains { lowered.hasPrefix($0) }
     }
 
-    /// `[PATCH 0/7]`, `[RFC PATCH v2 00/12]`.
-    static func isCoverLetter(_ subject: String) -> Bool {
-        guard let open = subject.firstIndex(of: "["), let close = subject[open...].firstIndex(of: "]") else {
-            return false
-        }
-        let tag = subject[subject.index(after: open)..<close]
-        guard let slash = tag.lastIndex(of: "/") else { return false }
-        let number = tag[..<slash].reversed().prefix { $0.isNumber }
-        return !number.isEmpty && number.allSatisfy { $0 == "0" }
-    }
 }
 
 /// Reads a whole file's bytes, nil when it cannot be read.

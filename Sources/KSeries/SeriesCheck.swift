@@ -13,6 +13,14 @@ public struct SeriesCheck {
         case patches([PatchCommit], source: String)
     }
 
+    /// The patch text of `target`, when it has some.
+    public static func patches(of target: Target) -> [PatchCommit] {
+        switch target {
+        case .policy(_, let patches, _): return patches ?? []
+        case .patches(let patches, _): return patches
+        }
+    }
+
     /// The verdict on one patch at one ref.
     public enum PatchVerdict: Sendable, Equatable {
         case clean
@@ -168,10 +176,8 @@ public struct SeriesCheck {
         case .notAttempted:
             return .notAttempted
         case .failed:
-            let failures = patch.files.compactMap { file -> String? in
-                if case .failed(let failure) = file.verdict { return "\(file.path): \(failure)" }
-                return nil
-            }
+            // The file result names the path once (`0001.patch:12: f.c: already exists`).
+            let failures = patch.files.compactMap { file -> String? in file.applied ? nil : file.description }
             return .fails(failures.joined(separator: "; "))
         case .applied:
             let largest = patch.files.flatMap(\.placements).map { abs($0.offset) }.max() ?? 0
@@ -209,20 +215,34 @@ public struct SeriesCheck {
 
     /// Reads patch text: a folder of `*.patch` files (cover letters skipped), an mbox or a patch.
     public static func readPatches(at path: String) throws(PatchParseError) -> [PatchCommit] {
+        try readSeries(at: path).commits
+    }
+
+    /// Reads patch text and picks the series out of it: from a saved thread, the newest
+    /// version's patches in order, with the mails left and why (`SeriesSelection`).
+    public static func readSeries(at path: String) throws(PatchParseError) -> SeriesSelection {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
-                .filter { $0.hasSuffix(".patch") && !$0.hasSuffix("cover-letter.patch") }.sorted()
-            var commits: [PatchCommit] = []
-            for name in names {
-                commits += try PatchParser.parse(contentsOf: (path as NSString).appendingPathComponent(name))
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw PatchParseError(.unreadable, at: PatchLocation(file: path, line: 0))
             }
-            if commits.isEmpty {
-                throw PatchParseError(.notAPatch, at: PatchLocation(file: path, line: 0))
-            }
-            return commits
+            return try PatchParser.parseSeries(Array(data), name: path)
         }
-        return try PatchParser.parse(contentsOf: path)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+            .filter { $0.hasSuffix(".patch") && !$0.hasSuffix("cover-letter.patch") }.sorted()
+        var entries: [MailboxEntry] = []
+        for name in names {
+            let file = (path as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw PatchParseError(.unreadable, at: PatchLocation(file: file, line: 0))
+            }
+            entries += try PatchParser.readMailbox(Array(data), name: file)
+        }
+        let selection = SeriesSelection.select(entries)
+        if selection.patches.isEmpty {
+            throw PatchParseError(.notAPatch, at: PatchLocation(file: path, line: 0))
+        }
+        return selection
     }
 
     /// The newest `v<N>` folder of a policy's generated series under `outputDirectory`.

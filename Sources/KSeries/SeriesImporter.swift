@@ -59,6 +59,8 @@ public struct SeriesImporter {
         /// Patches (1-based) whose hunks applied with an offset, with the largest offset.
         public var offsets: [Int: Int]
         public var warnings: [String]
+        /// Which mails of a saved thread were taken and which left, when some were left.
+        public var selection: SeriesSelection?
     }
 
     public init() {}
@@ -118,7 +120,7 @@ public struct SeriesImporter {
         }
         return Result(
             reference: output.reference, version: output.version, state: output.state, offsets: imported.offsets,
-            warnings: warnings)
+            warnings: warnings, selection: imported.selection)
     }
 
     /// Checks that `policy` generates exactly the imported patches on their base (tree after
@@ -177,24 +179,35 @@ public struct SeriesImporter {
         var changeID: String?
         var offsets: [Int: Int] = [:]
         var warnings: [String] = []
+        var selection: SeriesSelection?
     }
 
     private func fromPatchText(_ request: Request, repository: Repository, committer: Signature) throws(SeriesVersionError) -> Imported {
-        let patches: [PatchCommit]
+        let selection: SeriesSelection
         do {
-            patches = try SeriesCheck.readPatches(at: request.source)
+            selection = try SeriesCheck.readSeries(at: request.source)
         } catch {
             throw .patchText(error)
         }
+        let patches = selection.commits
+        // The cover letter and first patch of the version taken (a saved thread may hold several).
         let mailbox = try ThreadMailbox.read(request.source)
+        func mail(at entry: MailboxEntry?) -> ThreadMailbox.Mail? {
+            guard let entry else { return nil }
+            let file = (entry.location.file as NSString).standardizingPath
+            return mailbox.mails.first { ($0.file as NSString).standardizingPath == file && $0.line == entry.location.line }
+        }
         let patchMails = mailbox.mails.filter { $0.tags.number.map { $0 > 0 } ?? true && !$0.tags.isReply }
-        let coverMail = mailbox.mails.first { $0.tags.number == 0 && !$0.tags.isReply }
-        let first = coverMail ?? patchMails.first
+        // A folder's cover letter file is not read as patch text: find it by its subject.
+        let coverMail = mail(at: selection.cover)
+            ?? mailbox.mails.first { $0.tags.number == 0 && !$0.tags.isReply && (selection.version == nil || $0.tags.version == selection.version) }
+        let firstPatchMail = mail(at: selection.patches.first) ?? patchMails.first
+        let first = coverMail ?? firstPatchMail
 
         var baseRef: String
         if let base = request.base {
             baseRef = base
-        } else if let line = ([coverMail].compactMap { $0 } + patchMails.prefix(1)).lazy
+        } else if let line = ([coverMail, firstPatchMail].compactMap { $0 }).lazy
             .compactMap({ Self.line("base-commit", in: $0.body) }).first
         {
             baseRef = line
@@ -246,8 +259,9 @@ public struct SeriesImporter {
             ?? SeriesState.Cover(subject: patches.first?.subject ?? "", body: "")
         return Imported(
             base: base, baseRef: baseRef, commits: commits, cover: cover,
-            subjectPrefix: Self.subjectPrefix(first?.subject ?? ""), version: tags?.version,
-            changeID: coverMail.flatMap { Self.line("change-id", in: $0.body) }, offsets: offsets)
+            subjectPrefix: Self.subjectPrefix(first?.subject ?? ""), version: selection.version ?? tags?.version,
+            changeID: coverMail.flatMap { Self.line("change-id", in: $0.body) }, offsets: offsets,
+            selection: selection.isNoteworthy ? selection : nil)
     }
 
     private func fromRange(_ request: Request, repository: Repository) throws(SeriesVersionError) -> Imported {

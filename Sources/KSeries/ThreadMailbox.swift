@@ -66,7 +66,10 @@ struct ThreadMailbox {
     /// too, which is why mboxrd writers escape them.
     static func split(_ bytes: [UInt8], file: String) -> [Mail] {
         let text = String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // CRLF line endings read as LF, as git am reads them (a String would keep "\r\n" as one character).
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
+            Substring(String(String.UnicodeScalarView(scalars.last == "\r" ? scalars.dropLast() : scalars[...])))
+        }
         var mails: [Mail] = []
         var start: Int?
         var startLine = 1
@@ -141,7 +144,7 @@ struct ThreadMailbox {
     /// The plain text of a body: decoded, and for a multipart mail its first `text/plain` part.
     static func decodeBody(_ body: String, contentType: String, encoding: String) -> String {
         let type = contentType.lowercased()
-        if type.hasPrefix("multipart/"), let boundary = parameter("boundary", in: contentType) {
+        if type.hasPrefix("multipart/"), let boundary = MailEncoding.parameter("boundary", in: contentType) {
             let parts = body.components(separatedBy: "--" + boundary)
             for part in parts.dropFirst() where !part.hasPrefix("--") {
                 let mail = parse(part.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map { $0 }, file: "", line: 0)
@@ -155,60 +158,5 @@ struct ThreadMailbox {
         case "base64": return String(decoding: MailEncoding.decodeBase64(Array(body.utf8)), as: UTF8.self)
         default: return body
         }
-    }
-
-    static func parameter(_ name: String, in value: String) -> String? {
-        for piece in value.split(separator: ";").dropFirst() {
-            let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
-            return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        }
-        return nil
-    }
-}
-
-/// What the bracketed tags and prefixes of a subject say: `Re: [RFC PATCH v2 3/5] kvm: …`.
-struct SubjectTags: Equatable {
-    var isReply: Bool
-    var version: Int?
-    var number: Int?
-    var total: Int?
-    /// The subject without `Re:` and the bracketed tags.
-    var title: String
-
-    init(_ subject: String) {
-        var text = Substring(subject)
-        var reply = false
-        var version: Int?
-        var number: Int?
-        var total: Int?
-        while true {
-            text = text.drop { $0 == " " || $0 == "\t" }
-            let lowered = text.lowercased()
-            if lowered.hasPrefix("re:") || lowered.hasPrefix("aw:") || lowered.hasPrefix("fwd:") {
-                reply = reply || !lowered.hasPrefix("fwd:")
-                text = text[text.index(after: text.firstIndex(of: ":")!)...]
-                continue
-            }
-            if text.first == "[", let close = text.firstIndex(of: "]") {
-                for word in text[text.index(after: text.startIndex)..<close].split(separator: " ") {
-                    let lower = word.lowercased()
-                    if lower.hasPrefix("v"), let value = Int(lower.dropFirst()) { version = value }
-                    let counter = word.split(separator: "/")
-                    if counter.count == 2, let i = Int(counter[0]), let n = Int(counter[1]) {
-                        number = i
-                        total = n
-                    }
-                }
-                text = text[text.index(after: close)...]
-                continue
-            }
-            break
-        }
-        isReply = reply
-        self.version = version
-        self.number = number
-        self.total = total
-        title = text.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -39,12 +39,15 @@ extension KSeriesCommand {
             let repository: Repository
             let checkTarget: SeriesCheck.Target
             let patchFiles: [String]
+            var selection: SeriesSelection?
             var defaultRef = "HEAD"
             do {
                 repository = try Repository(at: tree.treePath)
                 let catalog = PolicyCatalog.standard(explicit: tree.templates)
                 if Self.looksLikePatchText(target) {
-                    checkTarget = .patches(try SeriesCheck.readPatches(at: target), source: target)
+                    let series = try SeriesCheck.readSeries(at: target)
+                    if series.isNoteworthy { selection = series }
+                    checkTarget = .patches(series.commits, source: target)
                     patchFiles = Self.patchFiles(at: target)
                 } else {
                     let policy = try catalog.policy(named: target)
@@ -84,8 +87,9 @@ extension KSeriesCommand {
             }
 
             if json {
-                print(CheckOutput.json(target: target, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote))
+                print(CheckOutput.json(target: target, selection: selection, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote))
             } else {
+                if let selection { print(selection.report.joined(separator: "\n")) }
                 print(CheckOutput.table(reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote), terminator: "")
             }
             let success = reports.allSatisfy(\.isSuccess) && checkpatch.allSatisfy { $0.errors == 0 }
@@ -111,12 +115,7 @@ extension KSeriesCommand {
         }
 
         static func touchedPaths(_ target: SeriesCheck.Target) -> [String] {
-            let commits: [PatchCommit]
-            switch target {
-            case .policy(_, let patches, _): commits = patches ?? []
-            case .patches(let patches, _): commits = patches
-            }
-            return Array(Set(commits.flatMap { $0.files.compactMap { $0.newPath ?? $0.oldPath } })).sorted()
+            Array(Set(SeriesCheck.patches(of: target).flatMap { $0.files.compactMap { $0.newPath ?? $0.oldPath } })).sorted()
         }
     }
 }
@@ -173,7 +172,10 @@ enum CheckOutput {
         return out
     }
 
-    static func json(target: String, reports: [SeriesCheck.RefReport], checkpatch: [CheckpatchRunner.Report], checkpatchNote: String?) -> String {
+    static func json(
+        target: String, selection: SeriesSelection? = nil, reports: [SeriesCheck.RefReport], checkpatch: [CheckpatchRunner.Report],
+        checkpatchNote: String?
+    ) -> String {
         let refs: [[String: Any]] = reports.map { report in
             var entry: [String: Any] = ["ref": report.ref, "ok": report.isSuccess]
             if let commit = report.commit { entry["commit"] = commit.hex }
@@ -199,6 +201,16 @@ enum CheckOutput {
             "checkpatch": checkpatch.map { ["file": $0.patchFile, "errors": $0.errors, "warnings": $0.warnings, "checks": $0.checks, "findings": $0.findings] as [String: Any] },
         ]
         if let checkpatchNote { root["checkpatchNote"] = checkpatchNote }
+        if let selection {
+            func mail(_ entry: MailboxEntry) -> [String: Any] { ["line": entry.location.line, "subject": entry.subject] }
+            var mailbox: [String: Any] = [
+                "taken": selection.patches.map(mail),
+                "left": selection.left.map { mail($0.entry).merging(["reason": $0.reason]) { $1 } },
+                "warnings": selection.warnings,
+            ]
+            if let version = selection.version { mailbox["version"] = version }
+            root["mailbox"] = mailbox
+        }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

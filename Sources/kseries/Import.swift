@@ -52,6 +52,7 @@ extension KSeriesCommand {
                 throw fail(error)
             }
             for warning in result.warnings { warn(warning) }
+            if let selection = result.selection { for line in selection.report { print(line) } }
             let version = result.version
             print("\(result.reference) \(version.tip)")
             print("\(result.state.name) v\(version.number): \(version.patches.count) patch\(version.patches.count == 1 ? "" : "es") on \(version.baseRef) (\(version.baseCommit.prefix(12))), change-id \(result.state.changeID)")

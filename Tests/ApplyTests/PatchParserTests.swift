@@ -210,15 +210,19 @@ struct PatchParserTests {
         #expect(hunk.lines == [HunkLine(.removed, [UInt8]("a=b\n")), HunkLine(.added, [UInt8]("a=c\n"))])
     }
 
-    @Test("a mail in the middle of a mailbox without a diff is an error naming it")
+    @Test("a mail in the middle of a mailbox without a diff is skipped, and the selection names it")
     func mailWithoutDiff() throws {
         let (_, mbox) = try Self.series(coverLetter: false)
         var text = String(decoding: mbox, as: UTF8.self)
         let start = try #require(text.range(of: "diff --git a/include/new.h"), "\(text)").lowerBound
         let end = try #require(text.range(of: "\nFrom ", range: start..<text.endIndex), "\(text)").lowerBound
         text.removeSubrange(start..<end)
-        let error = try #require(throws: PatchParseError.self) { try PatchParser.parse(Array(text.utf8), name: "m.mbox") }
-        #expect(error.kind == .mailWithoutDiff(subject: "add new.h"))
+        let selection = try PatchParser.parseSeries(Array(text.utf8), name: "m.mbox")
+        #expect(selection.commits.count == 2)
+        let left = try #require(selection.left.first)
+        #expect(selection.left.count == 1)
+        #expect(left.entry.subject.hasSuffix("add new.h") && left.reason == "no diff in it")
+        #expect(selection.report.contains { $0.contains("left m.mbox:") && $0.contains("add new.h") })
     }
 
     @Test("patch files are read from disk by path")
