@@ -47,6 +47,26 @@ enum Bytes {
         return out
     }
 
+    /// The run of decimal digits at `start` (before `end`): its value, where it ends, and
+    /// whether it exceeds `limit` (the value is then `limit`). Every number kseries reads from
+    /// untrusted text (hunk headers, mbox `From ` lines, dates) goes through here, so none
+    /// wraps around or traps however many digits it has. nil when there is no digit.
+    static func decimal(_ bytes: [UInt8], from start: Int, to end: Int, limit: Int = Int.max) -> (value: Int, end: Int, overflow: Bool)? {
+        var at = start
+        var value = 0
+        var overflow = false
+        while at < end, at < bytes.count, isDigit(bytes[at]) {
+            let digit = Int(bytes[at] - 0x30)
+            if !overflow {
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(digit)
+                if o1 || o2 || sum > limit { overflow = true } else { value = sum }
+            }
+            at += 1
+        }
+        return at > start ? (overflow ? limit : value, at, overflow) : nil
+    }
+
     /// True when `bytes[range]` starts with the ASCII `prefix`.
     static func hasPrefix(_ bytes: [UInt8], _ range: Range<Int>, _ prefix: StaticString) -> Bool {
         let count = prefix.utf8CodeUnitCount

@@ -226,22 +226,8 @@ struct DiffParser {
         return (overflow ? Int.max : value, after)
     }
 
-    /// A run of digits, its value and whether it exceeds `limit` (the value is then `limit`):
-    /// never wraps around.
     private func checkedDecimal(_ start: Int, _ end: Int, limit: Int) -> (value: Int, end: Int, overflow: Bool)? {
-        var at = start
-        var value = 0
-        var overflow = false
-        while at < end, Bytes.isDigit(bytes[at]) {
-            let digit = Int(bytes[at] - 0x30)
-            if !overflow {
-                let (times, o1) = value.multipliedReportingOverflow(by: 10)
-                let (sum, o2) = times.addingReportingOverflow(digit)
-                if o1 || o2 || sum > limit { overflow = true } else { value = sum }
-            }
-            at += 1
-        }
-        return at > start ? (overflow ? limit : value, at, overflow) : nil
+        Bytes.decimal(bytes, from: start, to: end, limit: limit)
     }
 
     private func isDevNull(_ start: Int, _ end: Int) -> Bool {

@@ -93,13 +93,10 @@ public enum PatchParser {
         guard colon >= 9, colon + 3 < text.count, Bytes.isDigit(text[colon - 4]), Bytes.isDigit(text[colon - 2]),
             Bytes.isDigit(text[colon - 1]), Bytes.isDigit(text[colon + 1]), Bytes.isDigit(text[colon + 2])
         else { return false }
-        var year = 0
         var at = colon + 3
         while at < text.count, !Bytes.isDigit(text[at]), text[at] != Bytes.newline { at += 1 }
-        while at < text.count, Bytes.isDigit(text[at]) {
-            year = year * 10 + Int(text[at] - 0x30)
-            at += 1
-        }
+        // git's is_from_line reads the year with strtol, which saturates: so does this.
+        let year = Bytes.decimal(text, from: at, to: text.count)?.value ?? 0
         return year > 90
     }
 

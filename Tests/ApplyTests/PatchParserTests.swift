@@ -1,4 +1,4 @@
-import Apply
+@testable import Apply
 import Foundation
 import Testing
 import TestSupport
@@ -175,6 +175,20 @@ struct PatchParserTests {
         let files = try parseDiff(FileBoundaryTests.addFinalNewline)
         let hunk = try #require(files.first?.hunks.first)
         #expect(hunk.lines == [HunkLine(.context, [UInt8]("l11\n")), HunkLine(.removed, [UInt8]("l12")), HunkLine(.added, [UInt8]("l12\n"))])
+    }
+
+    /// Found by fuzzing the shipped binary: a year with many digits overflowed an `Int` and
+    /// killed the process. git's strtol saturates, so the line still separates mails.
+    @Test("an mbox From line whose year has a hundred digits separates mails, as git's does, and crashes nothing")
+    func hugeYearInFromLine() throws {
+        let patch = "From: A <a@example.org>\nSubject: [PATCH] x\n\n---\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n"
+        let year = String(repeating: "9", count: 100)
+        let mbox = "From 0123456789012345678901234567890123456789 Mon Sep 17 00:00:00 \(year)\n\(patch)"
+            + "From 0123456789012345678901234567890123456789 Mon Sep 17 00:00:00 2001\n\(patch)"
+        let commits = try PatchParser.parse(Array(mbox.utf8), name: "huge-year.mbox")
+        #expect(commits.count == 2)
+        #expect(PatchParser.isFromLine(Array("From abc Mon Sep 17 00:00:00 \(year)\n".utf8)[...]))
+        #expect(!PatchParser.isFromLine(Array("From abc Mon Sep 17 00:00:00 0000000000000000000000000000000000000090\n".utf8)[...]))
     }
 
     @Test("in-body From: and Subject: override the mail headers; quoted-printable bodies are decoded")
