@@ -52,3 +52,16 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (libFuzzer), one per parser of untrusted input, only when KSERIES_FUZZ is set:
+// scripts/fuzz builds them with -sanitize=fuzzer,address into .build/fuzz and runs them.
+if Context.environment["KSERIES_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzCSource", ["CSource"]), ("FuzzPolicy", ["Policy"]), ("FuzzPatch", ["Apply"]), ("FuzzMail", ["Mail", "Apply"]),
+        ("FuzzMaintainers", ["Maintainers"]), ("FuzzSendEmailConfig", ["Mail"]), ("FuzzSeriesState", ["KSeries"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)"))
+    }
+}

@@ -1,0 +1,25 @@
+import FuzzSupport
+import Apply
+import Mail
+
+/// libFuzzer target: mail files as `kseries send` reads them (headers, RFC 2047 words,
+/// quoted-printable, base64, multipart parameters) and the address lists of recipients.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMail(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    if let mail = try? MailFile(fileName: "0001-fuzz.patch", bytes: bytes) {
+        for field in mail.fields { _ = MailEncoding.decodeHeader(field.name) }
+    }
+    _ = MailEncoding.decodeHeader(bytes)
+    _ = MailEncoding.decodeQuotedPrintable(bytes)
+    _ = MailEncoding.decodeBase64(bytes)
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = MailEncoding.parameter("boundary", in: text)
+    _ = MailAddress.splitList(text)
+    return 0
+}
+
+@_cdecl("FuzzMail_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzzMail)
+}
