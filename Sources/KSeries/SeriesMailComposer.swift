@@ -123,8 +123,8 @@ struct SeriesMailComposer {
                 let body = CommitMessage(commit.message).body
                 edit.appendToBody(trailer.addition(toBody: body), bodyLength: body.count)
                 // git decides on the MIME headers from the sign-off alone, then from the body.
-                if trailer.line.contains(where: { $0 >= 0x80 }) && !commit.message.contains(where: { $0 >= 0x80 }) {
-                    edit.insertHeaders(MailEdit.eightBitHeaders)
+                if MailCharset.hasNonASCII(trailer.line) && !MailCharset.hasNonASCII(commit.message) {
+                    edit.insertHeaders(MailCharset.eightBitHeaders)
                 }
             }
             edit.insertHeaders(extraHeaders)
@@ -197,9 +197,6 @@ public struct SeriesMails: Sendable {
 /// Edits a finished mail at the places git adds to it.
 struct MailEdit {
     private(set) var bytes: [UInt8]
-
-    static let eightBitHeaders = Array(
-        "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n".utf8)
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 

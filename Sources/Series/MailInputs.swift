@@ -42,11 +42,16 @@ public struct MailCommit: Sendable, Equatable {
     /// make it from the blobs with `BinaryFilePatch(oldContent:newContent:)`. A binary file
     /// without an entry is written as `Binary files a/x and b/x differ`.
     public var binaryPatches: [[UInt8]: BinaryFilePatch]
+    /// The commit's header lines as stored (tree, parents, author, committer, encoding, …):
+    /// a cover letter gets MIME headers when any commit's whole buffer is not ASCII. nil
+    /// looks at the identities and the message only.
+    public var rawHeader: [UInt8]?
 
     public init(
         id: ObjectID, author: PatchIdentity, committer: PatchIdentity? = nil, message: [UInt8], diff: TreeDiff,
-        binaryPatches: [[UInt8]: BinaryFilePatch] = [:]
+        binaryPatches: [[UInt8]: BinaryFilePatch] = [:], rawHeader: [UInt8]? = nil
     ) {
+        self.rawHeader = rawHeader
         self.id = id
         self.author = author
         self.committer = committer ?? author

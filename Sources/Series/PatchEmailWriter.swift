@@ -27,7 +27,8 @@ public struct PatchEmailWriter: Sendable {
         out += MailHeaders.fromLine(commit.author)
         out += Array("Date: ".utf8) + MailHeaders.rfc2822Date(commit.author) + [ByteText.newline]
         out += MailHeaders.subjectLine(prefix: subjectPrefix(position), title: message.title)
-        if ByteText.hasNonASCII(commit.message) { out += MailHeaders.eightBitHeaders }
+        // pretty_print_commit: the message decides (subject included), up to a NUL byte.
+        if MailCharset.hasNonASCII(commit.message) { out += MailHeaders.eightBitHeaders }
         out.append(ByteText.newline)
         out += message.body
 

@@ -95,11 +95,16 @@ final class FormatOracle: @unchecked Sendable {
     private(set) var identical = 0
     private(set) var total = 0
     private(set) var mismatches: [String] = []
+    /// How many differing mails of each kind (`DifferenceClass`), for the figures a run prints.
+    private(set) var differenceClasses: [String: Int] = [:]
     let scratch: ScratchDirectory
     private var runs = 0
+    /// Mismatches past this many are counted and named, without a diff each.
+    private let detailedMismatches: Int
 
-    init() throws {
+    init(detailedMismatches: Int = .max) throws {
         scratch = try ScratchDirectory("kseries-format-oracle")
+        self.detailedMismatches = detailedMismatches
     }
 
     /// Compares both tools on `arguments` in `repository` (run from `directory`, the
@@ -137,14 +142,42 @@ final class FormatOracle: @unchecked Sendable {
             total += 1
             let theirs = Self.normalised(try scratch.read("git-\(runs)/\(name)"))
             guard let mine = try? scratch.read("kseries-\(runs)/\(name)") else { continue }
-            if Self.normalised(mine) == theirs {
+            let normalisedMine = Self.normalised(mine)
+            if normalisedMine == theirs {
                 identical += 1
+            } else if mismatches.count >= detailedMismatches {
+                for kind in Self.differenceClasses(git: theirs, kseries: normalisedMine) { differenceClasses[kind, default: 0] += 1 }
+                mismatches.append("\(label): \(name) differs")
             } else {
+                for kind in Self.differenceClasses(git: theirs, kseries: normalisedMine) { differenceClasses[kind, default: 0] += 1 }
                 let diff = try ProcessRunner.run(
                     ["git", "diff", "--no-index", "--text", "\(gitFolder)/\(name)", "\(ourFolder)/\(name)"])
                 mismatches.append("\(label): \(name) differs:\n\(diff.stdoutText)")
             }
         }
+    }
+
+    /// The kinds of line in which two mails differ: the function context of a hunk header,
+    /// the MIME headers, `index` lines, other headers, or something else.
+    static func differenceClasses(git: [UInt8], kseries: [UInt8]) -> Set<String> {
+        let theirs = git.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let ours = kseries.split(separator: 0x0A, omittingEmptySubsequences: false)
+        func kind(_ line: ArraySlice<UInt8>) -> String? {
+            for (prefix, name) in [
+                ("@@", "function context"), ("MIME-Version", "MIME headers"), ("Content-", "MIME headers"),
+                ("index ", "abbreviated ids"), ("Subject:", "Subject header"), ("From:", "From header"),
+            ] where line.starts(with: Array(prefix.utf8)) {
+                return name
+            }
+            return nil
+        }
+        // Lines only one side has (MIME headers) shift the rest: compare as multisets of lines.
+        var counts: [ArraySlice<UInt8>: Int] = [:]
+        for line in theirs { counts[line, default: 0] += 1 }
+        for line in ours { counts[line, default: 0] -= 1 }
+        var classes = Set<String>()
+        for (line, count) in counts where count != 0 { classes.insert(kind(line) ?? "other") }
+        return classes.isEmpty ? ["line order"] : classes
     }
 
     /// Replaces the digits of `.<digits>.git.` (the time in git's message ids) with `T`.
