@@ -43,10 +43,20 @@ struct SeriesMailComposer {
         var threading: Threading?
         var to: [String] = []
         var cc: [String] = []
+        /// `--add-header`/`format.headers`: whole header lines, written before `To:` and `Cc:`.
+        var headers: [String] = []
         /// `--signoff` with this identity (name, email).
         var signoff: (name: [UInt8], email: [UInt8])?
-        /// The text after `-- `.
-        var signature = PatchFormat.defaultSignature(version: SeriesGenerator.version)
+        /// The text after `-- `; nil or empty writes no signature.
+        var signature: String? = PatchFormat.defaultSignature(version: SeriesGenerator.version)
+        /// `--suffix`/`format.suffix` and `format.filenameMaxLength`.
+        var fileNameSuffix = PatchFileName.defaultSuffix
+        var fileNameMaxLength = PatchFileName.defaultMaxLength
+        /// `diff.noprefix`: `diff --git x x` instead of `a/x b/x`.
+        var noPrefix = false
+        /// `--from`/`format.from` and `--force-in-body-from` (see `PatchFormat.sender`).
+        var sender: (name: [UInt8], email: [UInt8])?
+        var forceInBodyFrom = false
     }
 
     let repository: Repository
@@ -109,7 +119,7 @@ struct SeriesMailComposer {
     ) -> [PatchMail] {
         var mails = written
         let coverOffset = hasCover ? 1 : 0
-        let extraHeaders = Self.extraHeaders(to: options.to, cc: options.cc)
+        let extraHeaders = Self.extraHeaders(options.headers, to: options.to, cc: options.cc)
         for index in mails.indices {
             let commit = index >= coverOffset ? commits[index - coverOffset] : nil
             if let commit, commit.diff.files.isEmpty {
@@ -123,7 +133,7 @@ struct SeriesMailComposer {
                 let body = CommitMessage(commit.message).body
                 edit.appendToBody(trailer.addition(toBody: body), bodyLength: body.count)
                 // git decides on the MIME headers from the sign-off alone, then from the body.
-                if MailCharset.hasNonASCII(trailer.line) && !MailCharset.hasNonASCII(commit.message) {
+                if MailCharset.hasNonASCII(trailer.line) && !edit.hasEightBitHeaders {
                     edit.insertHeaders(MailCharset.eightBitHeaders)
                 }
             }
@@ -164,10 +174,19 @@ struct SeriesMailComposer {
             throw .git(error)
         }
         let abbreviations = table
-        return PatchFormat(
+        var format = PatchFormat(
             subjectPrefix: options.subjectPrefix, rerollCount: options.rerollCount, numbering: options.numbering,
             signature: options.signature, abbreviate: { abbreviations[$0] ?? String($0.hex.prefix(minimum)) },
             zeroAbbreviationLength: minimum)
+        format.fileNameSuffix = options.fileNameSuffix
+        format.fileNameMaxLength = options.fileNameMaxLength
+        if options.noPrefix {
+            format.oldPathPrefix = ""
+            format.newPathPrefix = ""
+        }
+        format.sender = options.sender
+        format.forceInBodyFrom = options.forceInBodyFrom
+        return format
     }
 
     static func isEmptyMessage(_ message: [UInt8]) -> Bool {
@@ -175,9 +194,9 @@ struct SeriesMailComposer {
         return parsed.title.isEmpty && parsed.body.isEmpty
     }
 
-    /// `To: a,\n    b\n` then `Cc: …`, as git joins `--to` and `--cc`.
-    static func extraHeaders(to: [String], cc: [String]) -> [UInt8] {
-        var out = ""
+    /// `--add-header` lines, then `To: a,\n    b\n` and `Cc: …`, as git joins `--to` and `--cc`.
+    static func extraHeaders(_ headers: [String], to: [String], cc: [String]) -> [UInt8] {
+        var out = headers.map { $0 + "\n" }.joined()
         for (name, values) in [("To", to), ("Cc", cc)] where !values.isEmpty {
             out += "\(name): " + values.joined(separator: ",\n    ") + "\n"
         }
@@ -210,6 +229,18 @@ struct MailEdit {
         return bytes.count
     }
 
+    /// Whether the header block already has git's MIME headers.
+    var hasEightBitHeaders: Bool {
+        let marker = Array("\nMIME-Version: 1.0\n".utf8)
+        let headers = bytes[..<headerEnd]
+        guard headers.count >= marker.count else { return false }
+        for start in headers.startIndex...(headers.endIndex - marker.count)
+        where headers[start..<start + marker.count].elementsEqual(marker) {
+            return true
+        }
+        return false
+    }
+
     /// Adds header lines after the last header.
     mutating func insertHeaders(_ headers: [UInt8]) {
         guard !headers.isEmpty else { return }
@@ -233,8 +264,8 @@ struct MailEdit {
     }
 
     /// Adds text before the `-- \n<signature>\n\n` that ends the mail.
-    mutating func insertBeforeSignature(_ text: [UInt8], signature: String) {
-        let block = signature.isEmpty ? [] : Array("-- \n\(signature)\n\n".utf8)
+    mutating func insertBeforeSignature(_ text: [UInt8], signature: String?) {
+        let block = MailSignature.rendered(signature)
         let position = bytes.count >= block.count && bytes.suffix(block.count).elementsEqual(block)
             ? bytes.count - block.count : bytes.count
         bytes.insert(contentsOf: text, at: position)

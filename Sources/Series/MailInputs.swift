@@ -89,6 +89,19 @@ public struct PatchFormat: Sendable {
     /// when a shorter prefix is ambiguous (checked with git 2.39: `index 0000000..7b00d6cd`).
     /// nil uses the other side's length, which is the same unless that side grew.
     public var zeroAbbreviationLength: Int?
+    /// `--suffix`/`format.suffix`: the end of every file name, `.patch` by default.
+    public var fileNameSuffix = PatchFileName.defaultSuffix
+    /// `format.filenameMaxLength`: the longest file name, suffix included.
+    public var fileNameMaxLength = PatchFileName.defaultMaxLength
+    /// The path prefixes of the diff (`diff --git a/x b/x`); empty with `diff.noprefix`.
+    public var oldPathPrefix = "a/"
+    public var newPathPrefix = "b/"
+    /// `--from`/`format.from`: the identity in each patch's `From:` header. When it is not
+    /// the author (or `forceInBodyFrom`), the author goes into the body as `From: …`
+    /// (`pp_user_info`); the `Date:` stays the author's.
+    public var sender: (name: [UInt8], email: [UInt8])?
+    /// `--force-in-body-from`: the in-body `From:` even when the sender is the author.
+    public var forceInBodyFrom = false
 
     /// The signature git writes by default is its version; kseries writes its own.
     public static func defaultSignature(version: String) -> String { "kseries \(version)" }
