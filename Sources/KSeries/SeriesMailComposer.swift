@@ -88,7 +88,7 @@ struct SeriesMailComposer {
         let files = finish(
             PatchSeries(commits: commits, coverLetter: letter, threading: threading(options.threading, commits, letter))
                 .mails(format: format),
-            commits: commits, hasCover: letter != nil, base: base, options: options)
+            commits: commits, hasCover: letter != nil, base: base, options: options, format: format)
         guard options.threading?.style == nil else {
             return SeriesMails(files: files, mailbox: Mailbox(files).bytes)
         }
@@ -98,7 +98,7 @@ struct SeriesMailComposer {
         let mailbox = finish(
             PatchSeries(commits: commits, coverLetter: letter, threading: threading(mailboxThread, commits, letter))
                 .mails(format: format),
-            commits: commits, hasCover: letter != nil, base: base, options: options)
+            commits: commits, hasCover: letter != nil, base: base, options: options, format: format)
         return SeriesMails(files: files, mailbox: Mailbox(mailbox).bytes)
     }
 
@@ -115,7 +115,7 @@ struct SeriesMailComposer {
 
     /// What git adds to the mails the `Series` writers make.
     private func finish(
-        _ written: [PatchMail], commits: [MailCommit], hasCover: Bool, base: Base?, options: Options
+        _ written: [PatchMail], commits: [MailCommit], hasCover: Bool, base: Base?, options: Options, format: PatchFormat
     ) -> [PatchMail] {
         var mails = written
         let coverOffset = hasCover ? 1 : 0
@@ -131,14 +131,15 @@ struct SeriesMailComposer {
             if let commit, let signoff = options.signoff {
                 let trailer = SignoffTrailer(name: signoff.name, email: signoff.email)
                 let body = CommitMessage(commit.message).body
-                edit.appendToBody(trailer.addition(toBody: body), bodyLength: body.count)
+                let inBody = format.inBodyFrom(for: commit.author).count
+                edit.appendToBody(trailer.addition(toBody: body), bodyLength: inBody + body.count)
                 // git decides on the MIME headers from the sign-off alone, then from the body.
                 if MailCharset.hasNonASCII(trailer.line) && !edit.hasEightBitHeaders {
                     edit.insertHeaders(MailCharset.eightBitHeaders)
                 }
             }
             edit.insertHeaders(extraHeaders)
-            if let commit, Self.isEmptyMessage(commit.message) {
+            if let commit, Self.isEmptyMessage(commit.message), format.inBodyFrom(for: commit.author).isEmpty {
                 // git trims the whitespace at the end of a mail without title or body, which
                 // is the space after `[PATCH]` when no header follows the subject.
                 edit.trimHeaderEnd()

@@ -119,6 +119,13 @@ public struct PatchFormat: Sendable {
         self.zeroAbbreviationLength = zeroAbbreviationLength
     }
 
+    /// The `From: <author>` line `pp_user_info` puts at the top of the body when the sender
+    /// is not the author (or `forceInBodyFrom`), with the blank line after it; empty otherwise.
+    public func inBodyFrom(for author: PatchIdentity) -> [UInt8] {
+        guard let sender, forceInBodyFrom || sender.name != author.name || sender.email != author.email else { return [] }
+        return Array("From: ".utf8) + author.name + Array(" <".utf8) + author.email + Array(">\n\n".utf8)
+    }
+
     /// The prefix as written in brackets: `--subject-prefix` plus ` v<n>` for a reroll.
     public var effectiveSubjectPrefix: String {
         guard let rerollCount else { return subjectPrefix }

@@ -27,11 +27,8 @@ public struct PatchEmailWriter: Sendable {
         // pp_user_info: a sender other than the author heads the mail; the author moves
         // into the body.
         var headerIdentity = commit.author
-        var inBodyFrom: [UInt8] = []
-        if let sender = format.sender,
-            format.forceInBodyFrom || sender.name != commit.author.name || sender.email != commit.author.email
-        {
-            inBodyFrom = Array("From: ".utf8) + commit.author.name + Array(" <".utf8) + commit.author.email + Array(">\n".utf8)
+        let inBodyFrom = format.inBodyFrom(for: commit.author)
+        if let sender = format.sender {
             headerIdentity.name = sender.name
             headerIdentity.email = sender.email
         }
@@ -44,7 +41,7 @@ public struct PatchEmailWriter: Sendable {
             out += MailHeaders.eightBitHeaders
         }
         out.append(ByteText.newline)
-        if !inBodyFrom.isEmpty { out += inBodyFrom + [ByteText.newline] }
+        out += inBodyFrom
         out += message.body
 
         if !commit.diff.files.isEmpty {

@@ -108,17 +108,19 @@ final class FormatOracle: @unchecked Sendable {
     }
 
     /// Compares both tools on `arguments` in `repository` (run from `directory`, the
-    /// repository by default). `kseriesOnly` arguments go to kseries alone.
+    /// repository by default). `kseriesOnly` arguments go to kseries alone. git gets
+    /// `--signature=kseries <version>` unless `gitSignature` is false (when the configuration
+    /// or the arguments give the signature).
     func compare(
         _ label: String, repository: String, _ arguments: [String], environment: [String: String],
-        kseriesOnly: [String] = []
+        kseriesOnly: [String] = [], gitSignature: Bool = true
     ) throws {
         runs += 1
         let gitFolder = "\(scratch.path)/git-\(runs)"
         let ourFolder = "\(scratch.path)/kseries-\(runs)"
         let gitRun = try ProcessRunner.run(
-            ["git", "-C", repository, "format-patch", "-q", "--signature=kseries \(SeriesGenerator.version)",
-             "-o", gitFolder] + arguments,
+            ["git", "-C", repository, "format-patch", "-q"]
+                + (gitSignature ? ["--signature=kseries \(SeriesGenerator.version)"] : []) + ["-o", gitFolder] + arguments,
             environment: environment)
         let ours = try KSeriesBinary.run(
             ["format", "--tree", repository, "-o", ourFolder] + kseriesOnly + arguments, in: scratch.path,
