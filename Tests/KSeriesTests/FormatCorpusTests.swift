@@ -18,6 +18,8 @@ import TestSupport
 @Suite("kseries format against git format-patch: generated corpus on real kernel files")
 struct FormatCorpusTests {
     static let commitCount = 2400
+    /// The newest commits formatted a second time, with `diff=cpp`.
+    static let cppCommitCount = 1000
 
     @Test("thousands of generated kernel edits format as git format-patch formats them")
     func generatedKernelEdits() throws {
@@ -35,7 +37,7 @@ struct FormatCorpusTests {
         try oracle.compare("corpus, default function lines", repository: nested, ["v6.12-deb..corpus"], environment: environment)
         try FileManager.default.createDirectory(atPath: "\(nested)/info", withIntermediateDirectories: true)
         try Data("*.c diff=cpp\n*.h diff=cpp\n".utf8).write(to: URL(fileURLWithPath: "\(nested)/info/attributes"))
-        try oracle.compare("corpus, diff=cpp", repository: nested, ["v6.12-deb..corpus"], environment: environment)
+        try oracle.compare("corpus, diff=cpp", repository: nested, ["corpus~\(Self.cppCommitCount)..corpus"], environment: environment)
         // Cover letters over slices of the corpus: git's MIME rule for a letter reads whole commits.
         for slice in stride(from: 0, to: 200, by: 40) {
             try oracle.compare(

@@ -118,13 +118,21 @@ final class FormatOracle: @unchecked Sendable {
         runs += 1
         let gitFolder = "\(scratch.path)/git-\(runs)"
         let ourFolder = "\(scratch.path)/kseries-\(runs)"
-        let gitRun = try ProcessRunner.run(
-            ["git", "-C", repository, "format-patch", "-q"]
-                + (gitSignature ? ["--signature=kseries \(SeriesGenerator.version)"] : []) + ["-o", gitFolder] + arguments,
-            environment: environment)
-        let ours = try KSeriesBinary.run(
-            ["format", "--tree", repository, "-o", ourFolder] + kseriesOnly + arguments, in: scratch.path,
-            environment: environment)
+        // Both tools at once: they only read the repository.
+        let gitCommand = ["git", "-C", repository, "format-patch", "-q"]
+            + (gitSignature ? ["--signature=kseries \(SeriesGenerator.version)"] : []) + ["-o", gitFolder] + arguments
+        let ourArguments = ["format", "--tree", repository, "-o", ourFolder] + kseriesOnly + arguments
+        let directory = scratch.path
+        let outcomes = ConcurrentRuns()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                outcomes.set(0, Result { try ProcessRunner.run(gitCommand, environment: environment) })
+            } else {
+                outcomes.set(1, Result { try KSeriesBinary.run(ourArguments, in: directory, environment: environment) })
+            }
+        }
+        let gitRun = try outcomes.get(0)
+        let ours = try outcomes.get(1)
         guard gitRun.status == 0 else {
             mismatches.append("\(label): git format-patch failed: \(gitRun.stderrText)")
             total += 1
@@ -156,6 +164,29 @@ final class FormatOracle: @unchecked Sendable {
                     ["git", "diff", "--no-index", "--text", "\(gitFolder)/\(name)", "\(ourFolder)/\(name)"])
                 mismatches.append("\(label): \(name) differs:\n\(diff.stdoutText)")
             }
+        }
+    }
+
+    struct MissingRun: Error {
+        var index: Int
+    }
+
+    /// The outcomes of two programs run at once.
+    private final class ConcurrentRuns: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Int: Result<ProcessOutput, any Error>] = [:]
+
+        func set(_ index: Int, _ result: Result<ProcessOutput, any Error>) {
+            lock.lock()
+            results[index] = result
+            lock.unlock()
+        }
+
+        func get(_ index: Int) throws -> ProcessOutput {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let result = results[index] else { throw MissingRun(index: index) }
+            return try result.get()
         }
     }
 
