@@ -79,17 +79,10 @@ public struct FormatConfiguration: Sendable, Equatable {
             return value
         }
         func boolean() throws(FormatError) -> Bool { try Self.boolean(name: name, value) }
+        /// `auto` (nil) or a boolean, as format.numbered and format.coverLetter take.
+        func autoOrBoolean() throws(FormatError) -> Bool? { value?.lowercased() == "auto" ? nil : try boolean() }
         switch name {
-        case "format.headers":
-            var text = try string()
-            while text.hasSuffix("\n") { text.removeLast() }
-            if text.lowercased().hasPrefix("to: ") {
-                to.append(String(text.dropFirst(4)))
-            } else if text.lowercased().hasPrefix("cc: ") {
-                cc.append(String(text.dropFirst(4)))
-            } else {
-                headers.append(text)
-            }
+        case "format.headers": addHeader(try string())
         case "format.to": to.append(try string())
         case "format.cc": cc.append(try string())
         case "format.suffix": suffix = try string()
@@ -99,24 +92,14 @@ public struct FormatConfiguration: Sendable, Equatable {
         case "format.outputdirectory": outputDirectory = try string()
         case "format.signoff": signOff = try boolean()
         case "format.forceinbodyfrom": forceInBodyFrom = try boolean()
-        case "format.numbered":
-            if value?.lowercased() == "auto" {
-                numbering = .automatic
-            } else {
-                numbering = try boolean() ? .always : .never
-            }
+        case "format.numbered": numbering = try autoOrBoolean().map { $0 ? .always : .never } ?? .automatic
         case "format.thread":
             switch value?.lowercased() {
             case "deep": thread = .some(.deep)
             case "shallow": thread = .some(.shallow)
             default: thread = try boolean() ? .some(.shallow) : .some(nil)
             }
-        case "format.coverletter":
-            if value?.lowercased() == "auto" {
-                coverLetter = .auto
-            } else {
-                coverLetter = try boolean() ? .on : .off
-            }
+        case "format.coverletter": coverLetter = try autoOrBoolean().map { $0 ? .on : .off } ?? .auto
         case "format.from":
             switch Self.maybeBoolean(value) {
             case true?: from = .committer
@@ -136,6 +119,20 @@ public struct FormatConfiguration: Sendable, Equatable {
             filenameMaxLength = length
         case "diff.noprefix": noPrefix = try boolean()
         default: break
+        }
+    }
+
+    /// `add_header` (`format.headers`, `--add-header`): a `To: ` or `Cc: ` line joins those
+    /// recipients, any other line is a header of its own; trailing newlines go.
+    public mutating func addHeader(_ value: String) {
+        var text = value
+        while text.hasSuffix("\n") { text.removeLast() }
+        if text.lowercased().hasPrefix("to: ") {
+            to.append(String(text.dropFirst(4)))
+        } else if text.lowercased().hasPrefix("cc: ") {
+            cc.append(String(text.dropFirst(4)))
+        } else {
+            headers.append(text)
         }
     }
 

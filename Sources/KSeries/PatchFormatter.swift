@@ -247,21 +247,13 @@ public struct PatchFormatter {
         composer.rerollCount = options.rerollCount
         composer.numbering = options.numbering ?? configuration.numbering ?? .automatic
         // --to/--cc add to format.to/format.cc (and format.headers' To:/Cc:); --no-to/--no-cc drop them.
-        var headers = configuration.headers
-        var to = options.clearTo ? [] : configuration.to
-        var cc = options.clearCc ? [] : configuration.cc
-        for header in options.headers {
-            if header.lowercased().hasPrefix("to: ") {
-                to.append(String(header.dropFirst(4)))
-            } else if header.lowercased().hasPrefix("cc: ") {
-                cc.append(String(header.dropFirst(4)))
-            } else {
-                headers.append(header)
-            }
-        }
-        composer.headers = try headerValues(headers, option: "--add-header/format.headers")
-        composer.to = try headerValues(to + options.to, option: "--to/format.to")
-        composer.cc = try headerValues(cc + options.cc, option: "--cc/format.cc")
+        var recipients = configuration
+        if options.clearTo { recipients.to = [] }
+        if options.clearCc { recipients.cc = [] }
+        for header in options.headers { recipients.addHeader(header) }
+        composer.headers = try headerValues(recipients.headers, option: "--add-header/format.headers")
+        composer.to = try headerValues(recipients.to + options.to, option: "--to/format.to")
+        composer.cc = try headerValues(recipients.cc + options.cc, option: "--cc/format.cc")
         composer.fileNameMaxLength = configuration.filenameMaxLength ?? PatchFileName.defaultMaxLength
         composer.noPrefix = configuration.noPrefix ?? false
         if options.signoff ?? configuration.signOff ?? false {
