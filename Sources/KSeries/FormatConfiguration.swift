@@ -56,6 +56,18 @@ public struct FormatConfiguration: Sendable, Equatable {
     public var coverFromDescription: CoverFromDescription?
     /// `diff.noprefix`, which git 2.39's format-patch honours (`diff --git f.c f.c`).
     public var noPrefix: Bool?
+    /// Keys set in the configuration that git's format-patch reads and kseries does not
+    /// honour (`format.attach`, `diff.algorithm`, …): kseries' mails then differ from git's.
+    public var ignoredKeys: [String] = []
+
+    /// Keys git 2.39's format-patch reads that change its mails and kseries leaves at git's
+    /// defaults.
+    static let unsupportedKeys: Set<String> = [
+        "format.attach", "format.useautobase", "format.notes", "format.encodeemailheaders", "diff.context",
+        "diff.interhunkcontext", "diff.algorithm", "diff.renames", "diff.renamelimit", "diff.indentheuristic",
+        "diff.suppressblankempty", "diff.orderfile", "diff.relative", "diff.statgraphwidth", "diff.mnemonicprefix",
+        "core.quotepath",
+    ]
 
     /// `format.from`'s three forms.
     public enum FromSetting: Sendable, Equatable {
@@ -68,8 +80,13 @@ public struct FormatConfiguration: Sendable, Equatable {
 
     /// Reads the keys from `configuration`; throws on a value git would refuse.
     public init(_ configuration: Configuration) throws(FormatError) {
-        for (name, value) in configuration.entries(matching: "^(format\\..*|diff\\.noprefix)$") {
-            try apply(name: name.lowercased(), value: value)
+        for (name, value) in configuration.entries(matching: "^(format|diff|core)\\..*$") {
+            let key = name.lowercased()
+            if Self.unsupportedKeys.contains(key) {
+                if !Self.isGitDefault(key: key, value: value), !ignoredKeys.contains(key) { ignoredKeys.append(key) }
+                continue
+            }
+            try apply(name: key, value: value)
         }
     }
 
@@ -133,6 +150,20 @@ public struct FormatConfiguration: Sendable, Equatable {
             cc.append(String(text.dropFirst(4)))
         } else {
             headers.append(text)
+        }
+    }
+
+    /// Whether an unsupported key only restates git's default, which kseries follows.
+    static func isGitDefault(key: String, value: String?) -> Bool {
+        switch key {
+        case "format.encodeemailheaders", "diff.renames", "diff.indentheuristic", "core.quotepath":
+            return maybeBoolean(value) == true
+        case "format.notes", "diff.suppressblankempty", "diff.relative", "diff.mnemonicprefix", "format.useautobase":
+            return maybeBoolean(value) == false
+        case "diff.context": return value == "3"
+        case "diff.interhunkcontext": return value == "0"
+        case "diff.algorithm": return ["default", "myers"].contains(value?.lowercased() ?? "")
+        default: return false
         }
     }
 

@@ -126,6 +126,8 @@ public struct PatchFormatter {
         public var files: [String]
         /// The path of `series.mbox`.
         public var mailbox: String
+        /// What the user should know: configuration git reads and kseries does not honour.
+        public var warnings: [String] = []
     }
 
     public init() {}
@@ -233,7 +235,10 @@ public struct PatchFormatter {
         let empty = mails.files.indices.filter { $0 >= offset && mails.files[$0].bytes.isEmpty }.map { series[$0 - offset] }
         return Result(
             commits: series, skippedMerges: selection.merges, emptyCommits: empty, directory: outputDirectory,
-            files: written.files, mailbox: written.mailbox)
+            files: written.files, mailbox: written.mailbox,
+            warnings: configuration.ignoredKeys.map {
+                "\($0) is set in the git configuration; kseries does not honour it, so these mails differ from git format-patch's"
+            })
     }
 
     /// The mail options from the command line over the configuration over git's defaults,

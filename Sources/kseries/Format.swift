@@ -143,6 +143,9 @@ extension KSeriesCommand {
                         repositoryPath: tree,
                         range: RevisionArguments(revisions: parsed.revisions, maxCount: parsed.maxCount, root: root),
                         options: options, outputDirectory: output, force: force))
+                for warning in result.warnings {
+                    FileHandle.standardError.write(Data("kseries: warning: \(warning)\n".utf8))
+                }
                 for merge in result.skippedMerges {
                     FileHandle.standardError.write(Data("kseries: skipped merge commit \(merge.hex.prefix(12))\n".utf8))
                 }

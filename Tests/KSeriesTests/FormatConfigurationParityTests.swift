@@ -155,4 +155,26 @@ struct FormatConfigurationParityTests {
             try history.fixture.git("config", "--unset", key)
         }
     }
+
+    @Test("configuration git reads and kseries does not honour is named in a warning; git's defaults are not")
+    func unsupportedKeysWarn() throws {
+        let history = try FormatParityTests.makeVariedHistory()
+        let environment = FormatParityTests.environment(history.fixture.environment)
+        try history.fixture.git("config", "diff.renames", "true")
+        try history.fixture.git("config", "diff.context", "3")
+        let quiet = try KSeriesBinary.run(
+            ["format", "--tree", history.path, "-o", "\(history.fixture.scratch.path)/quiet", "-1"], in: history.path,
+            environment: environment)
+        #expect(quiet.status == 0, "\(quiet.stderrText)")
+        #expect(!quiet.stderrText.contains("warning"), "\(quiet.stderrText)")
+
+        try history.fixture.git("config", "diff.algorithm", "histogram")
+        try history.fixture.git("config", "format.attach", "")
+        let warned = try KSeriesBinary.run(
+            ["format", "--tree", history.path, "-o", "\(history.fixture.scratch.path)/warned", "-1"], in: history.path,
+            environment: environment)
+        #expect(warned.status == 0, "\(warned.stderrText)")
+        #expect(warned.stderrText.contains("kseries: warning: diff.algorithm is set in the git configuration; kseries does not honour it"))
+        #expect(warned.stderrText.contains("kseries: warning: format.attach is set"))
+    }
 }
