@@ -53,6 +53,8 @@ public struct FormatConfiguration: Sendable, Equatable {
     /// `format.from`: an identity (`Name <email>`), or the committer for true; `.some(nil)` for false.
     public var from: FromSetting?
     public var forceInBodyFrom: Bool?
+    /// `format.encodeEmailHeaders`: false writes a non-ASCII `From:` name and `Subject:` as they are.
+    public var encodeEmailHeaders: Bool?
     public var coverFromDescription: CoverFromDescription?
     /// `diff.noprefix`, which git 2.39's format-patch honours (`diff --git f.c f.c`).
     public var noPrefix: Bool?
@@ -63,10 +65,9 @@ public struct FormatConfiguration: Sendable, Equatable {
     /// Keys git 2.39's format-patch reads that change its mails and kseries leaves at git's
     /// defaults.
     static let unsupportedKeys: Set<String> = [
-        "format.attach", "format.useautobase", "format.notes", "format.encodeemailheaders", "diff.context",
-        "diff.interhunkcontext", "diff.algorithm", "diff.renames", "diff.renamelimit", "diff.indentheuristic",
-        "diff.suppressblankempty", "diff.orderfile", "diff.relative", "diff.statgraphwidth", "diff.mnemonicprefix",
-        "core.quotepath",
+        "format.attach", "format.useautobase", "format.notes", "diff.context", "diff.interhunkcontext",
+        "diff.algorithm", "diff.renames", "diff.renamelimit", "diff.indentheuristic", "diff.suppressblankempty",
+        "diff.orderfile", "diff.relative", "diff.statgraphwidth", "core.quotepath",
     ]
 
     /// `format.from`'s three forms.
@@ -109,6 +110,7 @@ public struct FormatConfiguration: Sendable, Equatable {
         case "format.outputdirectory": outputDirectory = try string()
         case "format.signoff": signOff = try boolean()
         case "format.forceinbodyfrom": forceInBodyFrom = try boolean()
+        case "format.encodeemailheaders": encodeEmailHeaders = try boolean()
         case "format.numbered": numbering = try autoOrBoolean().map { $0 ? .always : .never } ?? .automatic
         case "format.thread":
             switch value?.lowercased() {
@@ -156,9 +158,9 @@ public struct FormatConfiguration: Sendable, Equatable {
     /// Whether an unsupported key only restates git's default, which kseries follows.
     static func isGitDefault(key: String, value: String?) -> Bool {
         switch key {
-        case "format.encodeemailheaders", "diff.renames", "diff.indentheuristic", "core.quotepath":
+        case "diff.renames", "diff.indentheuristic", "core.quotepath":
             return maybeBoolean(value) == true
-        case "format.notes", "diff.suppressblankempty", "diff.relative", "diff.mnemonicprefix", "format.useautobase":
+        case "format.notes", "diff.suppressblankempty", "diff.relative", "format.useautobase":
             return maybeBoolean(value) == false
         case "diff.context": return value == "3"
         case "diff.interhunkcontext": return value == "0"

@@ -68,6 +68,8 @@ public struct FormatOptions: Sendable {
     public var from: FormatConfiguration.FromSetting?
     /// `--force-in-body-from` / `--no-force-in-body-from`.
     public var forceInBodyFrom: Bool?
+    /// `--encode-email-headers` / `--no-encode-email-headers`.
+    public var encodeEmailHeaders: Bool?
     /// `--cover-from-description`.
     public var coverFromDescription: FormatConfiguration.CoverFromDescription?
     /// `--no-merges`: skip merge commits as `git format-patch` silently does, instead of
@@ -280,6 +282,7 @@ public struct PatchFormatter {
             composer.sender = (Array(name.utf8), Array(text[text.index(after: open)..<close].utf8))
         }
         composer.forceInBodyFrom = options.forceInBodyFrom ?? configuration.forceInBodyFrom ?? false
+        composer.encodeEmailHeaders = options.encodeEmailHeaders ?? configuration.encodeEmailHeaders ?? true
         return composer
     }
 

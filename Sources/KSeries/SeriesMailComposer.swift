@@ -57,6 +57,7 @@ struct SeriesMailComposer {
         /// `--from`/`format.from` and `--force-in-body-from` (see `PatchFormat.sender`).
         var sender: (name: [UInt8], email: [UInt8])?
         var forceInBodyFrom = false
+        var encodeEmailHeaders = true
     }
 
     let repository: Repository
@@ -187,6 +188,7 @@ struct SeriesMailComposer {
         }
         format.sender = options.sender
         format.forceInBodyFrom = options.forceInBodyFrom
+        format.encodeEmailHeaders = options.encodeEmailHeaders
         return format
     }
 

@@ -102,6 +102,8 @@ public struct PatchFormat: Sendable {
     public var sender: (name: [UInt8], email: [UInt8])?
     /// `--force-in-body-from`: the in-body `From:` even when the sender is the author.
     public var forceInBodyFrom = false
+    /// `--[no-]encode-email-headers`: RFC 2047 for a non-ASCII `From:` name and `Subject:`.
+    public var encodeEmailHeaders = true
 
     /// The signature git writes by default is its version; kseries writes its own.
     public static func defaultSignature(version: String) -> String { "kseries \(version)" }

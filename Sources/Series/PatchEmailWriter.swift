@@ -32,9 +32,10 @@ public struct PatchEmailWriter: Sendable {
             headerIdentity.name = sender.name
             headerIdentity.email = sender.email
         }
-        out += MailHeaders.fromLine(headerIdentity)
+        out += MailHeaders.fromLine(headerIdentity, encoded: format.encodeEmailHeaders)
         out += Array("Date: ".utf8) + MailHeaders.rfc2822Date(commit.author) + [ByteText.newline]
-        out += MailHeaders.subjectLine(prefix: subjectPrefix(position), title: message.title)
+        out += MailHeaders.subjectLine(
+            prefix: subjectPrefix(position), title: message.title, encoded: format.encodeEmailHeaders)
         // pretty_print_commit: the message decides (subject included), up to a NUL byte;
         // pp_title_line: then the in-body headers.
         if MailCharset.hasNonASCII(commit.message) || MailCharset.hasNonASCII(inBodyFrom) {

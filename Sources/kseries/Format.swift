@@ -13,7 +13,8 @@ extension KSeriesCommand {
                 configuration counts as it does for git 2.39: format.signOff, subjectPrefix, \
                 coverLetter, thread, numbered, to, cc, headers, signature, signatureFile, suffix, \
                 outputDirectory, from, forceInBodyFrom, coverFromDescription, filenameMaxLength, \
-                and diff.noprefix; the command line overrides them. Ranges as git takes them: A..B, a \
+                encodeEmailHeaders, and diff.noprefix; the command line overrides them; other keys \
+                git reads that change its mails (format.attach, diff.algorithm, …) get a warning. Ranges as git takes them: A..B, a \
                 single <since> (meaning <since>..HEAD), -<n> [<rev>] (the last n commits), \
                 --root <rev>. Threading: --thread (shallow), --thread=shallow, --thread=deep. \
                 Merge commits are refused (git skips them silently) unless --no-merges. \
@@ -94,6 +95,9 @@ extension KSeriesCommand {
         @Flag(inversion: .prefixedNo, help: "Put the author in a From: line in the body even when --from names the author.")
         var forceInBodyFrom: Bool?
 
+        @Flag(inversion: .prefixedNo, help: "RFC 2047-encode a non-ASCII From: name and Subject: (default: format.encodeEmailHeaders, else yes).")
+        var encodeEmailHeaders: Bool?
+
         @Flag(help: "Start from the root commit: a single <rev> means its whole history.")
         var root = false
 
@@ -130,6 +134,7 @@ extension KSeriesCommand {
                 options.suffix = suffix
                 options.from = parsed.from
                 options.forceInBodyFrom = forceInBodyFrom
+                options.encodeEmailHeaders = encodeEmailHeaders
                 if let coverFromDescription {
                     guard let mode = FormatConfiguration.CoverFromDescription(gitValue: coverFromDescription) else {
                         throw ValidationError(

@@ -62,6 +62,9 @@ struct FormatConfigurationParityTests {
             ([("format.from", "Test Author <author@example.org>"), ("format.forceInBodyFrom", "true")], ["HEAD~3"], false),
             ([("format.forceInBodyFrom", "true")], ["HEAD~2"], false),
             ([("diff.noprefix", "true")], ["HEAD~6"], false),
+            ([("format.encodeEmailHeaders", "false")], ["HEAD~10"], false),
+            ([("format.encodeEmailHeaders", "false"), ("format.from", "Zoë Sender <z@example.org>")], ["HEAD~4"], false),
+            ([("format.encodeEmailHeaders", "false")], ["--encode-email-headers", "HEAD~10"], false),
             // Together, as a kernel developer's configuration looks.
             ([("format.subjectPrefix", "PATCH net-next"), ("format.signOff", "true"), ("format.coverLetter", "auto"),
               ("format.thread", "shallow"), ("format.to", "netdev@vger.kernel.org"), ("format.cc", "a@example.org"),
