@@ -40,17 +40,34 @@ extension Repository {
         return String(hex.prefix(length))
     }
 
-    /// Objects in the repository's packs and in those of its alternates (as git counts them),
-    /// read from the `.idx` headers.
+    /// Objects in the repository's packs and in those of every object directory it borrows
+    /// from, as git counts them (`repo_approximate_object_count` over all packs), read from
+    /// the `.idx` headers.
     func packedObjectCount() -> Int {
-        var objectDirectories = [gitDirectory + "objects"]
-        if let alternates = try? String(contentsOfFile: gitDirectory + "objects/info/alternates", encoding: .utf8) {
+        Self.objectDirectories(from: gitDirectory + "objects").reduce(0) { $0 + Self.packedObjectCount(in: $1 + "/pack") }
+    }
+
+    /// The object directory and, recursively, every alternate it names, as git's
+    /// `link_alt_odb_entries` walks them: each `info/alternates` line is an object directory
+    /// (relative paths from the directory whose file names it), `#` lines are comments, a
+    /// directory already seen is skipped, and files nested deeper than 5 are ignored as in git.
+    static func objectDirectories(from root: String) -> [String] {
+        var result: [String] = []
+        var seen = Set<String>()
+        func visit(_ directory: String, depth: Int) {
+            let normalized = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
+            guard seen.insert(normalized).inserted else { return }
+            result.append(normalized)
+            guard depth <= 5,
+                let alternates = try? String(contentsOfFile: normalized + "/info/alternates", encoding: .utf8)
+            else { return }
             for line in alternates.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-                let path = line.hasPrefix("/") ? String(line) : gitDirectory + "objects/" + line
-                objectDirectories.append(path)
+                let path = line.hasPrefix("/") ? String(line) : normalized + "/" + line
+                visit(path, depth: depth + 1)
             }
         }
-        return objectDirectories.reduce(0) { $0 + Self.packedObjectCount(in: $1 + "/pack") }
+        visit(root, depth: 0)
+        return result
     }
 
     private static func packedObjectCount(in packDirectory: String) -> Int {

@@ -30,6 +30,21 @@ public final class Configuration {
         return values
     }
 
+    /// Every entry whose name matches `pattern` (a regular expression over lower-cased
+    /// names, e.g. `^format\\.(to|cc|headers)$`), in the order git reads them: system,
+    /// global, then repository configuration. A key written without `=` has a nil value.
+    public func entries(matching pattern: String) -> [(name: String, value: String?)] {
+        var iterator: OpaquePointer?
+        guard git_config_iterator_glob_new(&iterator, handle, pattern) == 0, let iterator else { return [] }
+        defer { git_config_iterator_free(iterator) }
+        var entries: [(name: String, value: String?)] = []
+        var entry: UnsafeMutablePointer<git_config_entry>?
+        while git_config_next(&entry, iterator) == 0, let entry, let name = entry.pointee.name {
+            entries.append((String(cString: name), entry.pointee.value.map { String(cString: $0) }))
+        }
+        return entries
+    }
+
     /// The integer value of `key`, nil when unset or not a number.
     public func integer(_ key: String) -> Int64? {
         var value: Int64 = 0

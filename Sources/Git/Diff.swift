@@ -157,6 +157,30 @@ extension Repository {
         return detectRenames ? TreeDiff(files: files).pairingExactSymlinkRenames() : TreeDiff(files: files)
     }
 
+    /// The hunk header as git's xdiff writes it. git cuts the function line to the 80 bytes
+    /// of its buffer first and then drops trailing whitespace (`def_ff`, `ff_regexp` in
+    /// xemit.c/xdiff-interface.c); libgit2 drops trailing whitespace first and then cuts, so
+    /// a long line whose 80th byte falls after a space or tab keeps it there. Trimming
+    /// libgit2's text again gives git's.
+    static func gitHunkHeader(_ header: [UInt8]) -> [UInt8] {
+        let at = UInt8(ascii: "@")
+        // "@@ -a,b +c,d @@ <function>\n": the function text starts after the second "@@ ".
+        guard header.count > 4, header[0] == at, header[1] == at else { return header }
+        var index = 2
+        while index + 1 < header.count, !(header[index] == at && header[index + 1] == at) { index += 1 }
+        let functionStart = index + 3
+        guard functionStart < header.count, header[index + 2] == UInt8(ascii: " ") else { return header }
+        var end = header.count
+        if header[end - 1] == 0x0A { end -= 1 }
+        var trimmedEnd = end
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        while trimmedEnd > functionStart, isSpace(header[trimmedEnd - 1]) { trimmedEnd -= 1 }
+        guard trimmedEnd != end else { return header }
+        // No function text left: git writes no space after "@@" either.
+        let keep = trimmedEnd > functionStart ? trimmedEnd : index + 2
+        return Array(header[..<keep]) + Array(header[end...])
+    }
+
     private func fileDiff(patch: OpaquePointer, delta: git_diff_delta) throws(GitError) -> FileDiff {
         let status: FileDiff.Status
         switch delta.status {
@@ -193,7 +217,8 @@ extension Repository {
                     } ?? []
                     lines.append(DiffLine(origin: origin, content: content))
                 }
-                let header = withUnsafeBytes(of: hunk.header) { raw in Array(raw.prefix(hunk.header_len)) }
+                let header = Self.gitHunkHeader(
+                    withUnsafeBytes(of: hunk.header) { raw in Array(raw.prefix(hunk.header_len)) })
                 hunks.append(
                     DiffHunk(
                         oldStart: Int(hunk.old_start), oldCount: Int(hunk.old_lines),

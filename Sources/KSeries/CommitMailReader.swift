@@ -41,7 +41,7 @@ struct CommitMailReader {
         try Self.checkEncodable(author: author, message: message, commit: id)
         return MailCommit(
             id: id, author: PatchIdentity(author), committer: PatchIdentity(committer), message: message, diff: diff,
-            binaryPatches: try binaryPatches(for: diff))
+            binaryPatches: try binaryPatches(for: diff), rawHeader: commit.rawHeader)
     }
 
     /// `GIT binary patch` data for every binary file of `diff`, keyed by `FileDiff.newPath`.

@@ -26,8 +26,10 @@ struct MailFolderWriter {
 
     /// For `format`: the folder may be missing, empty or hold a previous series (mail files
     /// and `series.mbox`); anything else is refused unless `force`.
-    func replace(directory: String, with mails: SeriesMails, force: Bool) throws(FormatError) -> Written {
-        try checkReplaceable(directory: directory, force: force)
+    func replace(
+        directory: String, with mails: SeriesMails, force: Bool, suffix: String = ".patch"
+    ) throws(FormatError) -> Written {
+        try checkReplaceable(directory: directory, force: force, suffix: suffix)
         do {
             return try write(directory: directory, mails: mails)
         } catch {
@@ -35,8 +37,9 @@ struct MailFolderWriter {
         }
     }
 
-    /// Refuses a folder holding files other than a series, unless `force`.
-    func checkReplaceable(directory: String, force: Bool) throws(FormatError) {
+    /// Refuses a folder holding files other than a series (mails ending in `.patch` or in
+    /// `suffix`), unless `force`.
+    func checkReplaceable(directory: String, force: Bool, suffix: String = ".patch") throws(FormatError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else {
@@ -44,7 +47,7 @@ struct MailFolderWriter {
         }
         guard !force else { return }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        let foreign = names.filter { !Self.isSeriesFile($0) }.sorted()
+        let foreign = names.filter { !Self.isSeriesFile($0, suffix: suffix) }.sorted()
         guard foreign.isEmpty else {
             let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
             throw .output(
@@ -54,9 +57,9 @@ struct MailFolderWriter {
     }
 
     /// `0001-….patch`, `v2-0000-cover-letter.patch`, `series.mbox`: what a previous run left.
-    static func isSeriesFile(_ name: String) -> Bool {
+    static func isSeriesFile(_ name: String, suffix: String = ".patch") -> Bool {
         if name == mailboxName { return true }
-        guard name.hasSuffix(".patch") else { return false }
+        guard name.hasSuffix(".patch") || (!suffix.isEmpty && name.hasSuffix(suffix)) else { return false }
         var rest = Substring(name)
         if rest.hasPrefix("v"), let dash = rest.firstIndex(of: "-") { rest = rest[rest.index(after: dash)...] }
         let digits = rest.prefix(while: \.isNumber)

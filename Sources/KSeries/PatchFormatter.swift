@@ -24,41 +24,65 @@ public enum FormatError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The options of `kseries format`, named after `git format-patch`'s.
+/// The options of `kseries format`, named after `git format-patch`'s. A nil option was not
+/// given: the repository's `format.*` configuration decides (`FormatConfiguration`), else
+/// git's default.
 public struct FormatOptions: Sendable {
-    /// `--cover-letter`: a `0000-cover-letter.patch` with git's placeholders, the shortlog
-    /// and the diffstat of the series.
-    public var coverLetter = false
+    /// `--cover-letter` / `--no-cover-letter`: a `0000-cover-letter.patch` with git's
+    /// placeholders, the shortlog and the diffstat of the series.
+    public var coverLetter: Bool?
     /// `-v <n>`: `[PATCH v<n> …]` and `v<n>-` file names.
     public var rerollCount: String?
-    /// `--rfc`: `RFC ` in front of the subject prefix.
+    /// `--rfc`: git 2.39's `--subject-prefix="RFC PATCH"`, unless `subjectPrefix` came later
+    /// on the command line (`rfcAfterSubjectPrefix`).
     public var rfc = false
+    /// Whether `--rfc` came after `--subject-prefix` (git: the last one wins).
+    public var rfcAfterSubjectPrefix = false
     /// `--subject-prefix`, `PATCH` by default.
     public var subjectPrefix: String?
     /// `-n` / `-N`.
-    public var numbering: PatchNumbering = .automatic
-    /// `--thread[=shallow|deep]`; nil writes no `Message-Id`.
-    public var thread: SeriesThreading.Style?
+    public var numbering: PatchNumbering?
+    /// `--thread[=shallow|deep]`; `.some(nil)` for `--no-thread`.
+    public var thread: SeriesThreading.Style??
     /// `--in-reply-to`: the id the first mail answers, with or without angle brackets.
     public var inReplyTo: String?
     /// `--base=<rev>`: `base-commit:` and `prerequisite-patch-id:` lines.
     public var base: String?
-    /// `--to`, `--cc`: header values, in order.
+    /// `--to`, `--cc`: header values, in order, after the configuration's.
     public var to: [String] = []
     public var cc: [String] = []
-    /// `--signoff`: a `Signed-off-by:` trailer with the committer identity.
-    public var signoff = false
+    /// `--no-to`, `--no-cc`: drop the configuration's (and earlier) values.
+    public var clearTo = false
+    public var clearCc = false
+    /// `--add-header`: whole header lines (`To: `/`Cc: ` ones join `to`/`cc`).
+    public var headers: [String] = []
+    /// `--signoff` / `--no-signoff`: a `Signed-off-by:` trailer with the committer identity.
+    public var signoff: Bool?
+    /// `--signature=<text>`; `.some(nil)` for `--no-signature`.
+    public var signature: String??
+    /// `--signature-file=<path>`.
+    public var signatureFile: String?
+    /// `--suffix`: `.patch` by default.
+    public var suffix: String?
+    /// `--from[=<ident>]`: `.committer` without a value; `.off` for `--no-from`.
+    public var from: FormatConfiguration.FromSetting?
+    /// `--force-in-body-from` / `--no-force-in-body-from`.
+    public var forceInBodyFrom: Bool?
+    /// `--encode-email-headers` / `--no-encode-email-headers`.
+    public var encodeEmailHeaders: Bool?
+    /// `--cover-from-description`.
+    public var coverFromDescription: FormatConfiguration.CoverFromDescription?
     /// `--no-merges`: skip merge commits as `git format-patch` silently does, instead of
     /// refusing the range.
     public var skipMerges = false
 
     public init() {}
 
-    /// The bracketed prefix before `v<n>` is added.
-    var effectiveSubjectPrefix: String {
-        let prefix = subjectPrefix ?? "PATCH"
-        guard rfc else { return prefix }
-        return prefix.isEmpty ? "RFC" : "RFC \(prefix)"
+    /// The bracketed prefix before `v<n>` is added: `--rfc` is `RFC PATCH` in git 2.39,
+    /// whatever the configuration says, unless `--subject-prefix` came after it.
+    func effectiveSubjectPrefix(configured: String?) -> String {
+        if rfc && (subjectPrefix == nil || rfcAfterSubjectPrefix) { return "RFC PATCH" }
+        return subjectPrefix ?? configured ?? "PATCH"
     }
 }
 
@@ -70,8 +94,8 @@ public struct PatchFormatter {
         public var repositoryPath: String?
         public var range: RevisionArguments
         public var options: FormatOptions
-        /// The folder that receives the mails.
-        public var outputDirectory: String
+        /// The folder that receives the mails; nil is `format.outputDirectory`, else `patches`.
+        public var outputDirectory: String?
         /// Replace the folder even when it holds files that are not a series.
         public var force: Bool
         /// `GIT_COMMITTER_*` (cover letter sender, sign-off, message ids) and
@@ -80,7 +104,7 @@ public struct PatchFormatter {
 
         public init(
             repositoryPath: String? = nil, range: RevisionArguments, options: FormatOptions = FormatOptions(),
-            outputDirectory: String = "patches", force: Bool = false,
+            outputDirectory: String? = nil, force: Bool = false,
             environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
             self.repositoryPath = repositoryPath
@@ -104,6 +128,8 @@ public struct PatchFormatter {
         public var files: [String]
         /// The path of `series.mbox`.
         public var mailbox: String
+        /// What the user should know: configuration git reads and kseries does not honour.
+        public var warnings: [String] = []
     }
 
     public init() {}
@@ -111,16 +137,24 @@ public struct PatchFormatter {
     public func format(_ request: Request) throws(FormatError) -> Result {
         let path = request.repositoryPath ?? FileManager.default.currentDirectoryPath
         let repository: Repository
+        let configuration: FormatConfiguration
         do {
             repository = try Repository(at: path, searchParents: true)
-        } catch {
+            configuration = try FormatConfiguration(try repository.configurationSnapshot())
+        } catch let error as GitError {
             throw .git(error)
+        } catch let error as FormatError {
+            throw error
+        } catch {
+            throw .option("\(error)")
         }
+        let options = request.options
+        let outputDirectory = request.outputDirectory ?? configuration.outputDirectory ?? "patches"
+        let suffix = options.suffix ?? configuration.suffix ?? PatchFileName.defaultSuffix
         // Refuse a folder we may not replace before doing any work.
-        try MailFolderWriter().checkReplaceable(directory: request.outputDirectory, force: request.force)
+        try MailFolderWriter().checkReplaceable(directory: outputDirectory, force: request.force, suffix: suffix)
         try Self.checkOutputEncoding(repository)
 
-        let options = request.options
         let resolved = try request.range.resolve(in: repository)
         let selection: RevisionSelection
         do {
@@ -140,13 +174,6 @@ public struct PatchFormatter {
         let newestFirst = selection.commits
         let series = Array(newestFirst.reversed())
 
-        var composerOptions = SeriesMailComposer.Options()
-        composerOptions.subjectPrefix = options.effectiveSubjectPrefix
-        composerOptions.rerollCount = options.rerollCount
-        composerOptions.numbering = options.numbering
-        composerOptions.to = try Self.headerValues(options.to, option: "--to")
-        composerOptions.cc = try Self.headerValues(options.cc, option: "--cc")
-
         var committer: Signature?
         func committerIdentity() throws(FormatError) -> Signature {
             if let committer { return committer }
@@ -158,22 +185,34 @@ public struct PatchFormatter {
                 throw .git(error)
             }
         }
-        if options.signoff {
-            let identity = try committerIdentity()
-            composerOptions.signoff = (Array(identity.name.utf8), Array(identity.email.utf8))
-        }
-        if options.thread != nil || options.inReplyTo != nil {
+
+        var composerOptions = try Self.composerOptions(
+            options, configuration: configuration, repository: repository, committer: committerIdentity)
+        composerOptions.fileNameSuffix = suffix
+        let thread = options.thread ?? configuration.thread ?? nil
+        if thread != nil || options.inReplyTo != nil {
             let time = try Self.messageIDTime(request.environment)
-            let email = options.thread != nil ? try committerIdentity().email : ""
+            let email = thread != nil ? try committerIdentity().email : ""
             composerOptions.threading = SeriesMailComposer.Threading(
-                style: options.thread, inReplyTo: try options.inReplyTo.map(Self.cleanMessageID), time: time, email: email)
+                style: thread, inReplyTo: try options.inReplyTo.map(Self.cleanMessageID), time: time, email: email)
         }
 
+        // cmd_format_patch: the command line, else format.coverLetter (auto: more than one patch).
+        let wantsCoverLetter: Bool
+        switch (options.coverLetter, configuration.coverLetter) {
+        case (let explicit?, _): wantsCoverLetter = explicit
+        case (nil, .auto?): wantsCoverLetter = series.count > 1
+        case (nil, .on?): wantsCoverLetter = true
+        case (nil, .off?), (nil, nil): wantsCoverLetter = false
+        }
         var cover: SeriesMailComposer.Cover?
-        if options.coverLetter {
+        if wantsCoverLetter {
             let sender = try committerIdentity()
+            let mode = options.coverFromDescription ?? configuration.coverFromDescription ?? .message
+            let text = try Self.coverText(
+                description: try Self.branchDescription(resolved.branch, in: repository), mode: mode)
             cover = SeriesMailComposer.Cover(
-                blurb: try Self.branchDescription(resolved.branch, in: repository) ?? CoverLetter.placeholderBlurb,
+                subject: text.subject, blurb: text.blurb,
                 sender: PatchIdentity(
                     name: sender.name, email: sender.email, time: sender.time,
                     timezoneOffsetMinutes: Int(sender.offsetMinutes)),
@@ -192,12 +231,106 @@ public struct PatchFormatter {
         let mails = try SeriesMailComposer(repository: repository).mails(
             series, cover: cover, base: base, options: composerOptions,
             mailboxThreading: (time: try Self.messageIDTime(request.environment), email: mailboxEmail))
-        let written = try MailFolderWriter().replace(directory: request.outputDirectory, with: mails, force: request.force)
+        let written = try MailFolderWriter().replace(
+            directory: outputDirectory, with: mails, force: request.force, suffix: suffix)
         let offset = cover == nil ? 0 : 1
         let empty = mails.files.indices.filter { $0 >= offset && mails.files[$0].bytes.isEmpty }.map { series[$0 - offset] }
         return Result(
-            commits: series, skippedMerges: selection.merges, emptyCommits: empty, directory: request.outputDirectory,
-            files: written.files, mailbox: written.mailbox)
+            commits: series, skippedMerges: selection.merges, emptyCommits: empty, directory: outputDirectory,
+            files: written.files, mailbox: written.mailbox,
+            warnings: configuration.ignoredKeys.map {
+                "\($0) is set in the git configuration; kseries does not honour it, so these mails differ from git format-patch's"
+            })
+    }
+
+    /// The mail options from the command line over the configuration over git's defaults,
+    /// key by key as `cmd_format_patch` settles them.
+    static func composerOptions(
+        _ options: FormatOptions, configuration: FormatConfiguration, repository: Repository,
+        committer: () throws(FormatError) -> Signature
+    ) throws(FormatError) -> SeriesMailComposer.Options {
+        var composer = SeriesMailComposer.Options()
+        composer.subjectPrefix = options.effectiveSubjectPrefix(configured: configuration.subjectPrefix)
+        composer.rerollCount = options.rerollCount
+        composer.numbering = options.numbering ?? configuration.numbering ?? .automatic
+        // --to/--cc add to format.to/format.cc (and format.headers' To:/Cc:); --no-to/--no-cc drop them.
+        var recipients = configuration
+        if options.clearTo { recipients.to = [] }
+        if options.clearCc { recipients.cc = [] }
+        for header in options.headers { recipients.addHeader(header) }
+        composer.headers = try headerValues(recipients.headers, option: "--add-header/format.headers")
+        composer.to = try headerValues(recipients.to + options.to, option: "--to/format.to")
+        composer.cc = try headerValues(recipients.cc + options.cc, option: "--cc/format.cc")
+        composer.fileNameMaxLength = configuration.filenameMaxLength ?? PatchFileName.defaultMaxLength
+        composer.noPrefix = configuration.noPrefix ?? false
+        if options.signoff ?? configuration.signOff ?? false {
+            let identity = try committer()
+            composer.signoff = (Array(identity.name.utf8), Array(identity.email.utf8))
+        }
+        composer.signature = try signature(options, configuration: configuration, repository: repository)
+        switch options.from ?? configuration.from ?? .off {
+        case .off: break
+        case .committer:
+            let identity = try committer()
+            composer.sender = (Array(identity.name.utf8), Array(identity.email.utf8))
+        case .identity(let text):
+            guard let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close else {
+                throw .option("invalid ident line: \(text) (--from/format.from take 'Name <email>')")
+            }
+            var name = text[..<open]
+            while name.last == " " { name.removeLast() }
+            composer.sender = (Array(name.utf8), Array(text[text.index(after: open)..<close].utf8))
+        }
+        composer.forceInBodyFrom = options.forceInBodyFrom ?? configuration.forceInBodyFrom ?? false
+        composer.encodeEmailHeaders = options.encodeEmailHeaders ?? configuration.encodeEmailHeaders ?? true
+        return composer
+    }
+
+    /// git's order: `--no-signature` writes none; a signature from the command line or
+    /// `format.signature` beats any signature file; else `--signature-file` or
+    /// `format.signatureFile`; else the default (kseries' version where git writes its own).
+    static func signature(
+        _ options: FormatOptions, configuration: FormatConfiguration, repository: Repository
+    ) throws(FormatError) -> String? {
+        if case .some(let explicit) = options.signature { return explicit }
+        if let configured = configuration.signature { return configured }
+        let file: String
+        if let given = options.signatureFile {
+            file = given
+        } else if let configured = configuration.signatureFile {
+            // git reads a relative configured path from the top of the work tree (from the
+            // repository for a bare one).
+            file = configured.hasPrefix("/") ? configured : (repository.workTree ?? repository.gitDirectory) + configured
+        } else {
+            return PatchFormat.defaultSignature(version: SeriesGenerator.version)
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .option("unable to read signature file '\(file)'")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `prepare_cover_text`: the cover letter's subject and blurb from a branch description.
+    static func coverText(
+        description: [UInt8]?, mode: FormatConfiguration.CoverFromDescription
+    ) throws(FormatError) -> (subject: [UInt8], blurb: [UInt8]) {
+        let placeholders = (CoverLetter.placeholderSubject, CoverLetter.placeholderBlurb)
+        guard mode != .none, let description, !description.isEmpty else { return placeholders }
+        if mode == .message { return (CoverLetter.placeholderSubject, description) }
+        // format_subject: the first paragraph on one line; the rest is the blurb.
+        let lines = description.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var subject: [UInt8] = []
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            index += 1
+            if line.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) { break }
+            if !subject.isEmpty { subject.append(0x20) }
+            subject += line
+        }
+        let rest = Array(lines[min(index, lines.count)...].joined(separator: [0x0A]))
+        if mode == .auto && subject.count > 100 { return (CoverLetter.placeholderSubject, description) }
+        return (subject, rest)
     }
 
     /// `branch.<name>.description`, which git puts in the cover letter in place of its

@@ -43,10 +43,21 @@ struct SeriesMailComposer {
         var threading: Threading?
         var to: [String] = []
         var cc: [String] = []
+        /// `--add-header`/`format.headers`: whole header lines, written before `To:` and `Cc:`.
+        var headers: [String] = []
         /// `--signoff` with this identity (name, email).
         var signoff: (name: [UInt8], email: [UInt8])?
-        /// The text after `-- `.
-        var signature = PatchFormat.defaultSignature(version: SeriesGenerator.version)
+        /// The text after `-- `; nil or empty writes no signature.
+        var signature: String? = PatchFormat.defaultSignature(version: SeriesGenerator.version)
+        /// `--suffix`/`format.suffix` and `format.filenameMaxLength`.
+        var fileNameSuffix = PatchFileName.defaultSuffix
+        var fileNameMaxLength = PatchFileName.defaultMaxLength
+        /// `diff.noprefix`: `diff --git x x` instead of `a/x b/x`.
+        var noPrefix = false
+        /// `--from`/`format.from` and `--force-in-body-from` (see `PatchFormat.sender`).
+        var sender: (name: [UInt8], email: [UInt8])?
+        var forceInBodyFrom = false
+        var encodeEmailHeaders = true
     }
 
     let repository: Repository
@@ -78,7 +89,7 @@ struct SeriesMailComposer {
         let files = finish(
             PatchSeries(commits: commits, coverLetter: letter, threading: threading(options.threading, commits, letter))
                 .mails(format: format),
-            commits: commits, hasCover: letter != nil, base: base, options: options)
+            commits: commits, hasCover: letter != nil, base: base, options: options, format: format)
         guard options.threading?.style == nil else {
             return SeriesMails(files: files, mailbox: Mailbox(files).bytes)
         }
@@ -88,7 +99,7 @@ struct SeriesMailComposer {
         let mailbox = finish(
             PatchSeries(commits: commits, coverLetter: letter, threading: threading(mailboxThread, commits, letter))
                 .mails(format: format),
-            commits: commits, hasCover: letter != nil, base: base, options: options)
+            commits: commits, hasCover: letter != nil, base: base, options: options, format: format)
         return SeriesMails(files: files, mailbox: Mailbox(mailbox).bytes)
     }
 
@@ -105,11 +116,11 @@ struct SeriesMailComposer {
 
     /// What git adds to the mails the `Series` writers make.
     private func finish(
-        _ written: [PatchMail], commits: [MailCommit], hasCover: Bool, base: Base?, options: Options
+        _ written: [PatchMail], commits: [MailCommit], hasCover: Bool, base: Base?, options: Options, format: PatchFormat
     ) -> [PatchMail] {
         var mails = written
         let coverOffset = hasCover ? 1 : 0
-        let extraHeaders = Self.extraHeaders(to: options.to, cc: options.cc)
+        let extraHeaders = Self.extraHeaders(options.headers, to: options.to, cc: options.cc)
         for index in mails.indices {
             let commit = index >= coverOffset ? commits[index - coverOffset] : nil
             if let commit, commit.diff.files.isEmpty {
@@ -121,14 +132,15 @@ struct SeriesMailComposer {
             if let commit, let signoff = options.signoff {
                 let trailer = SignoffTrailer(name: signoff.name, email: signoff.email)
                 let body = CommitMessage(commit.message).body
-                edit.appendToBody(trailer.addition(toBody: body), bodyLength: body.count)
+                let inBody = format.inBodyFrom(for: commit.author).count
+                edit.appendToBody(trailer.addition(toBody: body), bodyLength: inBody + body.count)
                 // git decides on the MIME headers from the sign-off alone, then from the body.
-                if trailer.line.contains(where: { $0 >= 0x80 }) && !commit.message.contains(where: { $0 >= 0x80 }) {
-                    edit.insertHeaders(MailEdit.eightBitHeaders)
+                if MailCharset.hasNonASCII(trailer.line) && !edit.hasEightBitHeaders {
+                    edit.insertHeaders(MailCharset.eightBitHeaders)
                 }
             }
             edit.insertHeaders(extraHeaders)
-            if let commit, Self.isEmptyMessage(commit.message) {
+            if let commit, Self.isEmptyMessage(commit.message), format.inBodyFrom(for: commit.author).isEmpty {
                 // git trims the whitespace at the end of a mail without title or body, which
                 // is the space after `[PATCH]` when no header follows the subject.
                 edit.trimHeaderEnd()
@@ -164,10 +176,20 @@ struct SeriesMailComposer {
             throw .git(error)
         }
         let abbreviations = table
-        return PatchFormat(
+        var format = PatchFormat(
             subjectPrefix: options.subjectPrefix, rerollCount: options.rerollCount, numbering: options.numbering,
             signature: options.signature, abbreviate: { abbreviations[$0] ?? String($0.hex.prefix(minimum)) },
             zeroAbbreviationLength: minimum)
+        format.fileNameSuffix = options.fileNameSuffix
+        format.fileNameMaxLength = options.fileNameMaxLength
+        if options.noPrefix {
+            format.oldPathPrefix = ""
+            format.newPathPrefix = ""
+        }
+        format.sender = options.sender
+        format.forceInBodyFrom = options.forceInBodyFrom
+        format.encodeEmailHeaders = options.encodeEmailHeaders
+        return format
     }
 
     static func isEmptyMessage(_ message: [UInt8]) -> Bool {
@@ -175,9 +197,9 @@ struct SeriesMailComposer {
         return parsed.title.isEmpty && parsed.body.isEmpty
     }
 
-    /// `To: a,\n    b\n` then `Cc: …`, as git joins `--to` and `--cc`.
-    static func extraHeaders(to: [String], cc: [String]) -> [UInt8] {
-        var out = ""
+    /// `--add-header` lines, then `To: a,\n    b\n` and `Cc: …`, as git joins `--to` and `--cc`.
+    static func extraHeaders(_ headers: [String], to: [String], cc: [String]) -> [UInt8] {
+        var out = headers.map { $0 + "\n" }.joined()
         for (name, values) in [("To", to), ("Cc", cc)] where !values.isEmpty {
             out += "\(name): " + values.joined(separator: ",\n    ") + "\n"
         }
@@ -198,9 +220,6 @@ public struct SeriesMails: Sendable {
 struct MailEdit {
     private(set) var bytes: [UInt8]
 
-    static let eightBitHeaders = Array(
-        "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n".utf8)
-
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Where the blank line after the headers is.
@@ -211,6 +230,18 @@ struct MailEdit {
             index += 1
         }
         return bytes.count
+    }
+
+    /// Whether the header block already has git's MIME headers.
+    var hasEightBitHeaders: Bool {
+        let marker = Array("\nMIME-Version: 1.0\n".utf8)
+        let headers = bytes[..<headerEnd]
+        guard headers.count >= marker.count else { return false }
+        for start in headers.startIndex...(headers.endIndex - marker.count)
+        where headers[start..<start + marker.count].elementsEqual(marker) {
+            return true
+        }
+        return false
     }
 
     /// Adds header lines after the last header.
@@ -236,8 +267,8 @@ struct MailEdit {
     }
 
     /// Adds text before the `-- \n<signature>\n\n` that ends the mail.
-    mutating func insertBeforeSignature(_ text: [UInt8], signature: String) {
-        let block = signature.isEmpty ? [] : Array("-- \n\(signature)\n\n".utf8)
+    mutating func insertBeforeSignature(_ text: [UInt8], signature: String?) {
+        let block = MailSignature.rendered(signature)
         let position = bytes.count >= block.count && bytes.suffix(block.count).elementsEqual(block)
             ? bytes.count - block.count : bytes.count
         bytes.insert(contentsOf: text, at: position)

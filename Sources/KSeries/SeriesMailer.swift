@@ -3,6 +3,14 @@ import Series
 
 /// Renders commits of a repository as the mails `git format-patch --cover-letter --base`
 /// would write, through kseries' own writer (libgit2's email output is not git's).
+///
+/// The repository's `format.*` configuration counts where it would for git and leaves the
+/// series kseries' own: `format.signature`/`signatureFile`, `format.to`/`cc`/`headers`,
+/// `format.signOff`, `format.from`/`forceInBodyFrom` apply; the subject prefix, numbering and
+/// cover letter are the policy's, and the file names (`format.suffix`,
+/// `format.filenameMaxLength`), `diff.noprefix` (patches `git am` and `kseries check` apply
+/// with `-p1`) and `format.thread` (kseries send threads the series when it sends it) stay
+/// as kseries writes them.
 public struct SeriesMailer {
     public let repository: Repository
 
@@ -19,15 +27,27 @@ public struct SeriesMailer {
         let letter = SeriesMailComposer.Cover(
             subject: Array(cover.subject.utf8), blurb: Array(Self.trimmed(cover.body).utf8),
             sender: PatchIdentity(sender), origin: base)
-        var options = SeriesMailComposer.Options()
-        options.subjectPrefix = subjectPrefix
+        let snapshot = try repository.configurationSnapshot()
         do {
+            let configured = try FormatConfiguration(snapshot)
+            var applicable = FormatConfiguration()
+            applicable.signOff = configured.signOff
+            applicable.to = configured.to
+            applicable.cc = configured.cc
+            applicable.headers = configured.headers
+            applicable.signature = configured.signature
+            applicable.signatureFile = configured.signatureFile
+            applicable.from = configured.from
+            applicable.forceInBodyFrom = configured.forceInBodyFrom
+            var options = try PatchFormatter.composerOptions(
+                FormatOptions(), configuration: applicable, repository: repository, committer: { sender })
+            options.subjectPrefix = subjectPrefix
             return try SeriesMailComposer(repository: repository)
                 .mails(
                     ids, cover: letter, base: SeriesMailComposer.Base(commit: base), options: options,
                     mailboxThreading: (time: sender.time, email: sender.email))
         } catch {
-            // kseries makes these commits itself: only git can fail here.
+            // kseries makes these commits itself: git, or a format.* value git would refuse.
             if case .git(let gitError) = error { throw gitError }
             throw GitError(code: .generic, message: "\(error)", operation: "writing the series' mails")
         }

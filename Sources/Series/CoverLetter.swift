@@ -73,9 +73,13 @@ public struct CoverLetterWriter: Sendable {
         return out
     }
 
+    /// `make_cover_letter`: `has_non_ascii` of each commit's whole buffer, headers and message.
     private static func hasNonASCII(_ commit: MailCommit) -> Bool {
-        [commit.author.name, commit.author.email, commit.committer.name, commit.committer.email, commit.message]
-            .contains(where: ByteText.hasNonASCII)
+        if let rawHeader = commit.rawHeader {
+            return MailCharset.hasNonASCII(rawHeader) || MailCharset.hasNonASCII(commit.message)
+        }
+        return [commit.author.name, commit.author.email, commit.committer.name, commit.committer.email, commit.message]
+            .contains(where: { MailCharset.hasNonASCII($0) })
     }
 
     /// `pp_remainder`: leading blank lines dropped, trailing whitespace of each line dropped.

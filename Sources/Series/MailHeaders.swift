@@ -65,17 +65,17 @@ enum MailHeaders {
     }
 
     /// The three MIME headers git adds when the body is not ASCII.
-    static let eightBitHeaders = Array(
-        "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n".utf8)
+    static var eightBitHeaders: [UInt8] { MailCharset.eightBitHeaders }
 
     // MARK: - RFC 2047
 
     enum EncodingKind { case subject, address }
 
-    /// `needs_rfc2047_encoding`: non-ASCII, a newline, or a `=?` that would read as an encoded word.
+    /// `needs_rfc2047_encoding`: non-ASCII (ESC included), a newline, or a `=?` that would
+    /// read as an encoded word.
     static func needsRFC2047(_ text: [UInt8]) -> Bool {
         for (index, byte) in text.enumerated() {
-            if byte >= 0x80 || byte == ByteText.newline { return true }
+            if MailCharset.isNonASCII(byte) || byte == ByteText.newline { return true }
             if byte == UInt8(ascii: "="), index + 1 < text.count, text[index + 1] == UInt8(ascii: "?") { return true }
         }
         return false
@@ -112,7 +112,7 @@ enum MailHeaders {
     }
 
     private static func isRFC2047Special(_ byte: UInt8, kind: EncodingKind) -> Bool {
-        if byte >= 0x80 || !ByteText.isPrint(byte) { return true }
+        if MailCharset.isNonASCII(byte) || !ByteText.isPrint(byte) { return true }
         if ByteText.isSpace(byte) || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "?")
             || byte == UInt8(ascii: "_")
         {

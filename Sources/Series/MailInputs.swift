@@ -42,11 +42,16 @@ public struct MailCommit: Sendable, Equatable {
     /// make it from the blobs with `BinaryFilePatch(oldContent:newContent:)`. A binary file
     /// without an entry is written as `Binary files a/x and b/x differ`.
     public var binaryPatches: [[UInt8]: BinaryFilePatch]
+    /// The commit's header lines as stored (tree, parents, author, committer, encoding, …):
+    /// a cover letter gets MIME headers when any commit's whole buffer is not ASCII. nil
+    /// looks at the identities and the message only.
+    public var rawHeader: [UInt8]?
 
     public init(
         id: ObjectID, author: PatchIdentity, committer: PatchIdentity? = nil, message: [UInt8], diff: TreeDiff,
-        binaryPatches: [[UInt8]: BinaryFilePatch] = [:]
+        binaryPatches: [[UInt8]: BinaryFilePatch] = [:], rawHeader: [UInt8]? = nil
     ) {
+        self.rawHeader = rawHeader
         self.id = id
         self.author = author
         self.committer = committer ?? author
@@ -84,6 +89,21 @@ public struct PatchFormat: Sendable {
     /// when a shorter prefix is ambiguous (checked with git 2.39: `index 0000000..7b00d6cd`).
     /// nil uses the other side's length, which is the same unless that side grew.
     public var zeroAbbreviationLength: Int?
+    /// `--suffix`/`format.suffix`: the end of every file name, `.patch` by default.
+    public var fileNameSuffix = PatchFileName.defaultSuffix
+    /// `format.filenameMaxLength`: the longest file name, suffix included.
+    public var fileNameMaxLength = PatchFileName.defaultMaxLength
+    /// The path prefixes of the diff (`diff --git a/x b/x`); empty with `diff.noprefix`.
+    public var oldPathPrefix = "a/"
+    public var newPathPrefix = "b/"
+    /// `--from`/`format.from`: the identity in each patch's `From:` header. When it is not
+    /// the author (or `forceInBodyFrom`), the author goes into the body as `From: …`
+    /// (`pp_user_info`); the `Date:` stays the author's.
+    public var sender: (name: [UInt8], email: [UInt8])?
+    /// `--force-in-body-from`: the in-body `From:` even when the sender is the author.
+    public var forceInBodyFrom = false
+    /// `--[no-]encode-email-headers`: RFC 2047 for a non-ASCII `From:` name and `Subject:`.
+    public var encodeEmailHeaders = true
 
     /// The signature git writes by default is its version; kseries writes its own.
     public static func defaultSignature(version: String) -> String { "kseries \(version)" }
@@ -99,6 +119,13 @@ public struct PatchFormat: Sendable {
         self.signature = signature
         self.abbreviate = abbreviate
         self.zeroAbbreviationLength = zeroAbbreviationLength
+    }
+
+    /// The `From: <author>` line `pp_user_info` puts at the top of the body when the sender
+    /// is not the author (or `forceInBodyFrom`), with the blank line after it; empty otherwise.
+    public func inBodyFrom(for author: PatchIdentity) -> [UInt8] {
+        guard let sender, forceInBodyFrom || sender.name != author.name || sender.email != author.email else { return [] }
+        return Array("From: ".utf8) + author.name + Array(" <".utf8) + author.email + Array(">\n\n".utf8)
     }
 
     /// The prefix as written in brackets: `--subject-prefix` plus ` v<n>` for a reroll.

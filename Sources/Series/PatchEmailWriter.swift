@@ -24,11 +24,25 @@ public struct PatchEmailWriter: Sendable {
         let message = CommitMessage(commit.message)
         var out = Array("From \(commit.id.hex) Mon Sep 17 00:00:00 2001\n".utf8)
         out += threading.rendered
-        out += MailHeaders.fromLine(commit.author)
+        // pp_user_info: a sender other than the author heads the mail; the author moves
+        // into the body.
+        var headerIdentity = commit.author
+        let inBodyFrom = format.inBodyFrom(for: commit.author)
+        if let sender = format.sender {
+            headerIdentity.name = sender.name
+            headerIdentity.email = sender.email
+        }
+        out += MailHeaders.fromLine(headerIdentity, encoded: format.encodeEmailHeaders)
         out += Array("Date: ".utf8) + MailHeaders.rfc2822Date(commit.author) + [ByteText.newline]
-        out += MailHeaders.subjectLine(prefix: subjectPrefix(position), title: message.title)
-        if ByteText.hasNonASCII(commit.message) { out += MailHeaders.eightBitHeaders }
+        out += MailHeaders.subjectLine(
+            prefix: subjectPrefix(position), title: message.title, encoded: format.encodeEmailHeaders)
+        // pretty_print_commit: the message decides (subject included), up to a NUL byte;
+        // pp_title_line: then the in-body headers.
+        if MailCharset.hasNonASCII(commit.message) || MailCharset.hasNonASCII(inBodyFrom) {
+            out += MailHeaders.eightBitHeaders
+        }
         out.append(ByteText.newline)
+        out += inBodyFrom
         out += message.body
 
         if !commit.diff.files.isEmpty {
@@ -36,8 +50,11 @@ public struct PatchEmailWriter: Sendable {
             out += Diffstat(commit.diff, binaryPatches: commit.binaryPatches).rendered()
             out += DiffSummary.rendered(commit.diff)
             out.append(ByteText.newline)
-            out += UnifiedDiffWriter(abbreviate: format.abbreviate, zeroAbbreviationLength: format.zeroAbbreviationLength)
-                .render(commit.diff, binaryPatches: commit.binaryPatches)
+            var diffWriter = UnifiedDiffWriter(
+                abbreviate: format.abbreviate, zeroAbbreviationLength: format.zeroAbbreviationLength)
+            diffWriter.oldPrefix = Array(format.oldPathPrefix.utf8)
+            diffWriter.newPrefix = Array(format.newPathPrefix.utf8)
+            out += diffWriter.render(commit.diff, binaryPatches: commit.binaryPatches)
         }
         if let baseCommit { out += Array("\nbase-commit: \(baseCommit.hex)\n".utf8) }
         out += MailSignature.rendered(format.signature)
@@ -62,9 +79,11 @@ enum SubjectPrefix {
     }
 }
 
-enum MailSignature {
-    /// `print_signature`: `-- \n<signature>\n\n`, nothing when there is no signature.
-    static func rendered(_ signature: String?) -> [UInt8] {
+/// The signature block that ends a mail.
+public enum MailSignature {
+    /// `print_signature`: `-- \n<signature>\n\n` (one newline fewer when the signature ends
+    /// with one), nothing when there is no signature or it is empty.
+    public static func rendered(_ signature: String?) -> [UInt8] {
         guard let signature, !signature.isEmpty else { return [] }
         var out = Array("-- \n\(signature)".utf8)
         if out.last != ByteText.newline { out.append(ByteText.newline) }

@@ -3,23 +3,26 @@
 /// (`format.filenameMaxLength`) including `.patch`.
 public enum PatchFileName {
     public static let defaultMaxLength = 64
-    static let suffix = ".patch"
+    public static let defaultSuffix = ".patch"
 
     /// The file of patch `number`, from the commit's raw message.
     public static func patch(
-        number: Int, message: [UInt8], rerollCount: String? = nil, maxLength: Int = defaultMaxLength
+        number: Int, message: [UInt8], rerollCount: String? = nil, maxLength: Int = defaultMaxLength,
+        suffix: String = defaultSuffix
     ) -> String {
         name(number: number, subject: sanitized(CommitMessage(message).firstLine), rerollCount: rerollCount,
-             maxLength: maxLength)
+             maxLength: maxLength, suffix: suffix)
     }
 
     /// `0000-cover-letter.patch`.
-    public static func coverLetter(rerollCount: String? = nil, maxLength: Int = defaultMaxLength) -> String {
-        name(number: 0, subject: Array("cover-letter".utf8), rerollCount: rerollCount, maxLength: maxLength)
+    public static func coverLetter(
+        rerollCount: String? = nil, maxLength: Int = defaultMaxLength, suffix: String = defaultSuffix
+    ) -> String {
+        name(number: 0, subject: Array("cover-letter".utf8), rerollCount: rerollCount, maxLength: maxLength, suffix: suffix)
     }
 
     /// `fmt_output_subject`.
-    static func name(number: Int, subject: [UInt8], rerollCount: String?, maxLength: Int) -> String {
+    static func name(number: Int, subject: [UInt8], rerollCount: String?, maxLength: Int, suffix: String) -> String {
         var name: [UInt8] = []
         if let rerollCount {
             name += sanitized(Array("v\(rerollCount)".utf8)) + [UInt8(ascii: "-")]

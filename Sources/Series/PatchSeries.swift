@@ -94,7 +94,11 @@ public struct PatchSeries: Sendable {
         if let coverLetter {
             let bytes = CoverLetterWriter(format: format)
                 .write(coverLetter, commits: commits, threading: threads[0], baseCommit: baseCommit)
-            mails.append(PatchMail(fileName: PatchFileName.coverLetter(rerollCount: format.rerollCount), bytes: bytes))
+            mails.append(
+                PatchMail(
+                    fileName: PatchFileName.coverLetter(
+                        rerollCount: format.rerollCount, maxLength: format.fileNameMaxLength, suffix: format.fileNameSuffix),
+                    bytes: bytes))
         }
         let numbered = isNumbered(format.numbering)
         let writer = PatchEmailWriter(format: format)
@@ -102,7 +106,9 @@ public struct PatchSeries: Sendable {
             let position = numbered ? SeriesPosition(number: index + 1, total: commits.count) : nil
             let base = !hasCover && index == 0 ? baseCommit : nil
             let bytes = writer.write(commit, position: position, threading: threads[mails.count], baseCommit: base)
-            let name = PatchFileName.patch(number: index + 1, message: commit.message, rerollCount: format.rerollCount)
+            let name = PatchFileName.patch(
+                number: index + 1, message: commit.message, rerollCount: format.rerollCount,
+                maxLength: format.fileNameMaxLength, suffix: format.fileNameSuffix)
             mails.append(PatchMail(fileName: name, bytes: bytes))
         }
         return mails

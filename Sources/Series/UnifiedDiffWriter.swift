@@ -12,6 +12,9 @@ public struct UnifiedDiffWriter: Sendable {
     public var abbreviate: @Sendable (ObjectID) -> String
     /// Length of the all-zero id (see `PatchFormat.zeroAbbreviationLength`).
     public var zeroAbbreviationLength: Int?
+    /// `a/` and `b/` by default; empty with `diff.noprefix`.
+    public var oldPrefix: [UInt8] = Array("a/".utf8)
+    public var newPrefix: [UInt8] = Array("b/".utf8)
 
     public init(abbreviate: @escaping @Sendable (ObjectID) -> String, zeroAbbreviationLength: Int? = nil) {
         self.abbreviate = abbreviate
@@ -33,8 +36,8 @@ public struct UnifiedDiffWriter: Sendable {
         let newValid = file.status != .deleted
         let nameA = oldValid ? file.oldPath : file.newPath
         let nameB = newValid ? file.newPath : nameA
-        let labelA = GitPathQuoting.quoted(prefix: Array("a/".utf8), path: nameA)
-        let labelB = GitPathQuoting.quoted(prefix: Array("b/".utf8), path: nameB)
+        let labelA = GitPathQuoting.quoted(prefix: oldPrefix, path: nameA)
+        let labelB = GitPathQuoting.quoted(prefix: newPrefix, path: nameB)
 
         var header = Array("diff --git ".utf8) + labelA + [ByteText.space] + labelB + [ByteText.newline]
         var mustShowHeader = false

@@ -9,10 +9,16 @@ extension KSeriesCommand {
             abstract: "Write existing commits as git format-patch mails, with series.mbox next to them.",
             discussion: """
                 The mails are byte for byte what git format-patch writes with the same options, \
-                except the signature line (kseries <version>). Ranges as git takes them: A..B, a \
+                except the default signature line (kseries <version>). The repository's git \
+                configuration counts as it does for git 2.39: format.signOff, subjectPrefix, \
+                coverLetter, thread, numbered, to, cc, headers, signature, signatureFile, suffix, \
+                outputDirectory, from, forceInBodyFrom, coverFromDescription, filenameMaxLength, \
+                encodeEmailHeaders, and diff.noprefix; the command line overrides them; other keys \
+                git reads that change its mails (format.attach, diff.algorithm, …) get a warning. Ranges as git takes them: A..B, a \
                 single <since> (meaning <since>..HEAD), -<n> [<rev>] (the last n commits), \
                 --root <rev>. Threading: --thread (shallow), --thread=shallow, --thread=deep. \
                 Merge commits are refused (git skips them silently) unless --no-merges. \
+                --from[=<ident>], --no-from, --no-to and --no-cc as in git. \
                 KSERIES_MESSAGE_ID_TIME fixes the time in message ids.
                 """)
 
@@ -22,14 +28,21 @@ extension KSeriesCommand {
                 "The repository (default: the one containing the current directory; bare ones work).", valueName: "repo"))
         var tree: String?
 
-        @Option(name: [.customShort("o"), .customLong("output-directory")], help: ArgumentHelp("The output folder.", valueName: "dir"))
-        var output: String = "patches"
+        @Option(
+            name: [.customShort("o"), .customLong("output-directory")],
+            help: ArgumentHelp("The output folder (default: format.outputDirectory, else patches).", valueName: "dir"))
+        var output: String?
 
         @Flag(help: "Replace the output folder, and everything in it, even when it holds files that are not a patch series.")
         var force = false
 
-        @Flag(help: "Write a cover letter (0000-cover-letter.patch) with the shortlog and diffstat.")
-        var coverLetter = false
+        @Flag(
+            inversion: .prefixedNo,
+            help: "Write a cover letter (0000-cover-letter.patch) with the shortlog and diffstat (default: format.coverLetter).")
+        var coverLetter: Bool?
+
+        @Option(help: ArgumentHelp("What a branch description becomes in the cover letter: message, subject, auto, none, default.", valueName: "mode"))
+        var coverFromDescription: String?
 
         @Option(help: ArgumentHelp("Mark the series as the Nth re-roll (v<N>); also -v <N> and -v<N>.", valueName: "N"))
         var rerollCount: String?
@@ -61,6 +74,30 @@ extension KSeriesCommand {
         @Flag(name: [.customShort("s"), .customLong("signoff")], help: "Add a Signed-off-by: trailer with the committer identity.")
         var signoff = false
 
+        @Flag(help: "No Signed-off-by: trailer, whatever format.signOff says.")
+        var noSignoff = false
+
+        @Option(help: ArgumentHelp("The signature after '-- ' (default: format.signature, else kseries <version>).", valueName: "text"))
+        var signature: String?
+
+        @Flag(help: "Write no signature.")
+        var noSignature = false
+
+        @Option(help: ArgumentHelp("Take the signature from a file (a --signature or format.signature wins).", valueName: "file"))
+        var signatureFile: String?
+
+        @Option(help: ArgumentHelp("End file names with <sfx> instead of .patch.", valueName: "sfx"))
+        var suffix: String?
+
+        @Option(help: ArgumentHelp("Add a header line to every mail (repeatable).", valueName: "header"))
+        var addHeader: [String] = []
+
+        @Flag(inversion: .prefixedNo, help: "Put the author in a From: line in the body even when --from names the author.")
+        var forceInBodyFrom: Bool?
+
+        @Flag(inversion: .prefixedNo, help: "RFC 2047-encode a non-ASCII From: name and Subject: (default: format.encodeEmailHeaders, else yes).")
+        var encodeEmailHeaders: Bool?
+
         @Flag(help: "Start from the root commit: a single <rev> means its whole history.")
         var root = false
 
@@ -81,19 +118,39 @@ extension KSeriesCommand {
                 options.rerollCount = parsed.rerollCount ?? rerollCount
                 options.rfc = rfc
                 options.subjectPrefix = subjectPrefix
-                options.numbering = noNumbered ? .never : numbered ? .always : .automatic
+                options.rfcAfterSubjectPrefix = Self.rfcComesLast(CommandLine.arguments)
+                options.numbering = noNumbered ? .never : numbered ? .always : nil
                 options.thread = parsed.thread
                 options.inReplyTo = inReplyTo
                 options.base = base
                 options.to = to
                 options.cc = cc
-                options.signoff = signoff
+                options.clearTo = parsed.clearTo
+                options.clearCc = parsed.clearCc
+                options.headers = addHeader
+                options.signoff = noSignoff ? false : signoff ? true : nil
+                options.signature = noSignature ? .some(nil) : signature.map { .some($0) }
+                options.signatureFile = signatureFile
+                options.suffix = suffix
+                options.from = parsed.from
+                options.forceInBodyFrom = forceInBodyFrom
+                options.encodeEmailHeaders = encodeEmailHeaders
+                if let coverFromDescription {
+                    guard let mode = FormatConfiguration.CoverFromDescription(gitValue: coverFromDescription) else {
+                        throw ValidationError(
+                            "--cover-from-description '\(coverFromDescription)' is not one of default, message, subject, auto, none")
+                    }
+                    options.coverFromDescription = mode
+                }
                 options.skipMerges = noMerges
                 let result = try PatchFormatter().format(
                     .init(
                         repositoryPath: tree,
                         range: RevisionArguments(revisions: parsed.revisions, maxCount: parsed.maxCount, root: root),
                         options: options, outputDirectory: output, force: force))
+                for warning in result.warnings {
+                    FileHandle.standardError.write(Data("kseries: warning: \(warning)\n".utf8))
+                }
                 for merge in result.skippedMerges {
                     FileHandle.standardError.write(Data("kseries: skipped merge commit \(merge.hex.prefix(12))\n".utf8))
                 }
@@ -108,6 +165,14 @@ extension KSeriesCommand {
                 throw fail(error)
             }
         }
+
+        /// git 2.39's `--rfc` is `--subject-prefix="RFC PATCH"`: whichever comes last wins.
+        static func rfcComesLast(_ arguments: [String]) -> Bool {
+            let rfc = arguments.lastIndex(of: "--rfc")
+            let prefix = arguments.lastIndex { $0 == "--subject-prefix" || $0.hasPrefix("--subject-prefix=") }
+            guard let rfc else { return false }
+            return prefix.map { rfc > $0 } ?? true
+        }
     }
 }
 
@@ -117,7 +182,11 @@ struct ParsedRevisionArguments {
     var revisions: [String] = []
     var maxCount: Int?
     var rerollCount: String?
-    var thread: SeriesThreading.Style?
+    /// nil when not given; `.some(nil)` for `--no-thread`.
+    var thread: SeriesThreading.Style??
+    var from: FormatConfiguration.FromSetting?
+    var clearTo = false
+    var clearCc = false
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -146,7 +215,17 @@ struct ParsedRevisionArguments {
             } else if argument == "--thread=deep" {
                 thread = .deep
             } else if argument == "--no-thread" {
-                thread = nil
+                thread = .some(nil)
+            } else if argument == "--from" {
+                from = .committer
+            } else if argument.hasPrefix("--from=") {
+                from = .identity(String(argument.dropFirst("--from=".count)))
+            } else if argument == "--no-from" {
+                from = .off
+            } else if argument == "--no-to" {
+                clearTo = true
+            } else if argument == "--no-cc" {
+                clearCc = true
             } else if argument.hasPrefix("--thread=") {
                 throw Invalid(description: "invalid --thread style '\(argument.dropFirst("--thread=".count))' (shallow or deep)")
             } else {

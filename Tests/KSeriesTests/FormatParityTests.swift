@@ -294,9 +294,25 @@ struct FormatParityTests {
         try history.commit("base")
         try history.write("f.c", "int f(void)\n{\n\tint a = 0;\nout:\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\treturn a + 1;\n}\n")
         try history.commit("f: return one more")
+        // A function line whose 80th byte comes right after a space (git cuts, then trims),
+        // one whose 80th byte is a tab, and a message with ESC (non-ASCII to git).
+        func signature(_ stem: String, _ separator: String) -> String {
+            stem + String(repeating: "x", count: 79 - stem.utf8.count) + separator + "int last)\n"
+        }
+        let cut = signature("static int function_with_a_long_signature(struct some_type *first, int ", " ")
+        let tab = signature("static int another_function_with_a_long_signature(int first, ", "\t")
+        let body = "{\n\tint a = 0;\n\ta++;\n\ta++;\n\ta++;\n\ta++;\n\treturn a;\n}\n"
+        try history.write("long.c", cut + body + "\n" + tab + body)
+        try history.commit("long: base")
+        try history.write("long.c", cut + body.replacingOccurrences(of: "return a;", with: "return a + 1;") + "\n" + tab
+            + body.replacingOccurrences(of: "return a;", with: "return a + 2;"))
+        try history.commit("long: edit both \u{1B}[1mbold\u{1B}[m\n\nAn ESC \u{1B} in the body.\r\nA CRLF line.\r\n")
         let environment = Self.environment(history.fixture.environment)
-        try oracle.compare("function context, work tree", repository: history.path, ["-1"], environment: environment)
-        try oracle.compare("function context, bare", repository: try history.bareClone(), ["-1"], environment: environment)
+        try oracle.compare("function context, work tree", repository: history.path, ["-1", "HEAD~2"], environment: environment)
+        try oracle.compare("long function lines, work tree", repository: history.path, ["--cover-letter", "-2"], environment: environment)
+        let bare = try history.bareClone()
+        try oracle.compare("function context, bare", repository: bare, ["-1", "HEAD~2"], environment: environment)
+        try oracle.compare("long function lines, bare", repository: bare, ["--cover-letter", "-2"], environment: environment)
     }
 
     // MARK: - The real kernel

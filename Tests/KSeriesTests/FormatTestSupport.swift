@@ -95,29 +95,44 @@ final class FormatOracle: @unchecked Sendable {
     private(set) var identical = 0
     private(set) var total = 0
     private(set) var mismatches: [String] = []
+    /// How many differing mails of each kind (`DifferenceClass`), for the figures a run prints.
+    private(set) var differenceClasses: [String: Int] = [:]
     let scratch: ScratchDirectory
     private var runs = 0
+    /// Mismatches past this many are counted and named, without a diff each.
+    private let detailedMismatches: Int
 
-    init() throws {
+    init(detailedMismatches: Int = .max) throws {
         scratch = try ScratchDirectory("kseries-format-oracle")
+        self.detailedMismatches = detailedMismatches
     }
 
     /// Compares both tools on `arguments` in `repository` (run from `directory`, the
-    /// repository by default). `kseriesOnly` arguments go to kseries alone.
+    /// repository by default). `kseriesOnly` arguments go to kseries alone. git gets
+    /// `--signature=kseries <version>` unless `gitSignature` is false (when the configuration
+    /// or the arguments give the signature).
     func compare(
         _ label: String, repository: String, _ arguments: [String], environment: [String: String],
-        kseriesOnly: [String] = []
+        kseriesOnly: [String] = [], gitSignature: Bool = true
     ) throws {
         runs += 1
         let gitFolder = "\(scratch.path)/git-\(runs)"
         let ourFolder = "\(scratch.path)/kseries-\(runs)"
-        let gitRun = try ProcessRunner.run(
-            ["git", "-C", repository, "format-patch", "-q", "--signature=kseries \(SeriesGenerator.version)",
-             "-o", gitFolder] + arguments,
-            environment: environment)
-        let ours = try KSeriesBinary.run(
-            ["format", "--tree", repository, "-o", ourFolder] + kseriesOnly + arguments, in: scratch.path,
-            environment: environment)
+        // Both tools at once: they only read the repository.
+        let gitCommand = ["git", "-C", repository, "format-patch", "-q"]
+            + (gitSignature ? ["--signature=kseries \(SeriesGenerator.version)"] : []) + ["-o", gitFolder] + arguments
+        let ourArguments = ["format", "--tree", repository, "-o", ourFolder] + kseriesOnly + arguments
+        let directory = scratch.path
+        let outcomes = ConcurrentRuns()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                outcomes.set(0, Result { try ProcessRunner.run(gitCommand, environment: environment) })
+            } else {
+                outcomes.set(1, Result { try KSeriesBinary.run(ourArguments, in: directory, environment: environment) })
+            }
+        }
+        let gitRun = try outcomes.get(0)
+        let ours = try outcomes.get(1)
         guard gitRun.status == 0 else {
             mismatches.append("\(label): git format-patch failed: \(gitRun.stderrText)")
             total += 1
@@ -137,14 +152,65 @@ final class FormatOracle: @unchecked Sendable {
             total += 1
             let theirs = Self.normalised(try scratch.read("git-\(runs)/\(name)"))
             guard let mine = try? scratch.read("kseries-\(runs)/\(name)") else { continue }
-            if Self.normalised(mine) == theirs {
+            let normalisedMine = Self.normalised(mine)
+            if normalisedMine == theirs {
                 identical += 1
+            } else if mismatches.count >= detailedMismatches {
+                for kind in Self.differenceClasses(git: theirs, kseries: normalisedMine) { differenceClasses[kind, default: 0] += 1 }
+                mismatches.append("\(label): \(name) differs")
             } else {
+                for kind in Self.differenceClasses(git: theirs, kseries: normalisedMine) { differenceClasses[kind, default: 0] += 1 }
                 let diff = try ProcessRunner.run(
                     ["git", "diff", "--no-index", "--text", "\(gitFolder)/\(name)", "\(ourFolder)/\(name)"])
                 mismatches.append("\(label): \(name) differs:\n\(diff.stdoutText)")
             }
         }
+    }
+
+    struct MissingRun: Error {
+        var index: Int
+    }
+
+    /// The outcomes of two programs run at once.
+    private final class ConcurrentRuns: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Int: Result<ProcessOutput, any Error>] = [:]
+
+        func set(_ index: Int, _ result: Result<ProcessOutput, any Error>) {
+            lock.lock()
+            results[index] = result
+            lock.unlock()
+        }
+
+        func get(_ index: Int) throws -> ProcessOutput {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let result = results[index] else { throw MissingRun(index: index) }
+            return try result.get()
+        }
+    }
+
+    /// The kinds of line in which two mails differ: the function context of a hunk header,
+    /// the MIME headers, `index` lines, other headers, or something else.
+    static func differenceClasses(git: [UInt8], kseries: [UInt8]) -> Set<String> {
+        let theirs = git.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let ours = kseries.split(separator: 0x0A, omittingEmptySubsequences: false)
+        func kind(_ line: ArraySlice<UInt8>) -> String? {
+            for (prefix, name) in [
+                ("@@", "function context"), ("MIME-Version", "MIME headers"), ("Content-", "MIME headers"),
+                ("index ", "abbreviated ids"), ("Subject:", "Subject header"), ("From:", "From header"),
+            ] where line.starts(with: Array(prefix.utf8)) {
+                return name
+            }
+            return nil
+        }
+        // Lines only one side has (MIME headers) shift the rest: compare as multisets of lines.
+        var counts: [ArraySlice<UInt8>: Int] = [:]
+        for line in theirs { counts[line, default: 0] += 1 }
+        for line in ours { counts[line, default: 0] -= 1 }
+        var classes = Set<String>()
+        for (line, count) in counts where count != 0 { classes.insert(kind(line) ?? "other") }
+        return classes.isEmpty ? ["line order"] : classes
     }
 
     /// Replaces the digits of `.<digits>.git.` (the time in git's message ids) with `T`.

@@ -184,4 +184,47 @@ struct GenerateCommandTests {
             ["generate", "demo", "--tree", setup.fixture.path, "--templates", setup.templates], environment: environment)
         expectFailure(output, "user.name and user.email not set", setup: setup)
     }
+
+    @Test("the user's format.* configuration reaches the mails where git would put it; the policy's subject stays")
+    func formatConfiguration() throws {
+        let setup = try Setup()
+        let signatureFile = "\(setup.fixture.scratch.path)/signature"
+        try setup.fixture.scratch.write("signature", "Jane Developer\nKernel team\n")
+        for (key, value) in [
+            ("format.signatureFile", signatureFile), ("format.to", "list@example.org"), ("format.cc", "Reviewer <r@example.org>"),
+            ("format.headers", "X-Series-Tool: kseries"), ("format.signOff", "true"),
+            ("format.from", "Series Sender <sender@example.org>"),
+            // Not the generated series': its subject, numbering, file names, paths and threading are kseries'.
+            ("format.subjectPrefix", "PATCH other"), ("format.numbered", "false"), ("format.suffix", ".txt"),
+            ("diff.noprefix", "true"), ("format.thread", "deep"),
+        ] {
+            _ = try setup.fixture.git("config", "--add", key, value)
+        }
+        let output = try setup.generate()
+        #expect(output.status == 0, "\(output.stderrText)")
+        let folder = "\(setup.workDirectory)/patches/demo/v1"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(names == ["0000-cover-letter.patch", "0001-demo-Note-the-run-loop.patch", "series.mbox"])
+
+        // git format-patch with the keys that apply, on the generated commits.
+        for key in ["format.subjectPrefix", "format.numbered", "format.suffix", "diff.noprefix", "format.thread"] {
+            _ = try setup.fixture.git("config", "--unset-all", key)
+        }
+        let gitFolder = "\(setup.fixture.scratch.path)/git-mails"
+        let git = try ProcessRunner.run(
+            ["git", "-C", setup.fixture.path, "format-patch", "-q", "--cover-letter", "--base=main",
+             "--subject-prefix=RFC PATCH v1", "-o", gitFolder, "main..kseries/demo/v1"],
+            environment: setup.fixture.environment)
+        #expect(git.status == 0, "\(git.stderrText)")
+        let expected = try setup.fixture.scratch.read("git-mails/0001-demo-Note-the-run-loop.patch")
+        let patch = try setup.fixture.scratch.read("run/patches/demo/v1/0001-demo-Note-the-run-loop.patch")
+        #expect(String(decoding: patch, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+
+        let cover = String(decoding: try setup.fixture.scratch.read("run/patches/demo/v1/0000-cover-letter.patch"), as: UTF8.self)
+        let gitCover = String(decoding: try setup.fixture.scratch.read("git-mails/0000-cover-letter.patch"), as: UTF8.self)
+        #expect(cover.contains("Subject: [RFC PATCH v1 0/1] Demo series\nX-Series-Tool: kseries\nTo: list@example.org\nCc: Reviewer <r@example.org>\n\n"))
+        #expect(gitCover.contains("X-Series-Tool: kseries\nTo: list@example.org\nCc: Reviewer <r@example.org>\n\n"))
+        #expect(cover.hasSuffix("\n-- \nJane Developer\nKernel team\n\n"))
+        #expect(gitCover.hasSuffix("\n-- \nJane Developer\nKernel team\n\n"))
+    }
 }

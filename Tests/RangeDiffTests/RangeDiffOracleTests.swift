@@ -15,7 +15,9 @@ struct RangeDiffOracleTests {
         var scenarios = try fixture.scenarios()
         scenarios.append(try SeriesScenarios.notesScenario(notesRef: nil))
         scenarios.append(try SeriesScenarios.notesScenario(notesRef: "refs/notes/review"))
-        scenarios.append(try KernelScenario.make())
+        let kernel = try KernelScenario.make()
+        scenarios.append(kernel)
+        scenarios.append(try KernelScenario.nested(in: kernel))
         var identical = 0
         for scenario in scenarios {
             let outcome = try scenario.oracle.run(
@@ -343,4 +345,19 @@ enum KernelScenario {
             oracle: RangeDiffOracle(repositoryPath: clone.path, environment: clone.environment),
             oldBase: "v6.1-deb", oldTip: "v1-3", newBase: "v6.12-deb", newTip: "v2-3", keepAlive: clone)
     }
+
+    /// The same series read from a `--shared` clone of that scratch clone: its objects are
+    /// two alternates away (the clone holds the series loose, the kernel tree its packs), and
+    /// git sizes the abbreviated ids by the packs it reaches through both.
+    static func nested(in scenario: Scenario) throws -> Scenario {
+        guard let clone = scenario.keepAlive as? KernelScratchClone else { throw NestedCloneMissing() }
+        let nested = "\(clone.scratch.path)/nested.git"
+        try ProcessRunner.checked(["git", "clone", "-q", "--bare", "--shared", clone.path, nested], environment: clone.environment)
+        var result = scenario
+        result.name = "kernel v6.1-deb → v6.12-deb through nested alternates"
+        result.oracle = RangeDiffOracle(repositoryPath: nested, environment: clone.environment)
+        return result
+    }
+
+    struct NestedCloneMissing: Error {}
 }
