@@ -54,6 +54,8 @@ public struct TreeApplier {
         /// The tree after this patch, when it applied and trees were written: commit it to
         /// replay the series.
         public var tree: ObjectID?
+        /// The files this patch wrote (new contents) or removed (nil), when it applied.
+        public var changes: [PatchApplier.Change] = []
 
         public var description: String {
             let name = "patch \(number)" + (subject.map { " \"\($0)\"" } ?? "") + " (\(location))"
@@ -115,6 +117,7 @@ public struct TreeApplier {
                 continue
             }
             outcome.verdict = .applied
+            outcome.changes = applied.changes
             for change in applied.changes { overlay[change.path] = .some(change.content) }
             if writeTrees {
                 var editor = TreeEditor(repository: repository, base: currentTree)

@@ -3,6 +3,7 @@ import Apply
 import Foundation
 import Git
 import KSeries
+import KernelBuild
 import Policy
 
 extension KSeriesCommand {
@@ -35,20 +36,28 @@ extension KSeriesCommand {
         @Flag(help: "Do not run checkpatch.pl.")
         var noCheckpatch = false
 
+        @OptionGroup var buildOptions: BuildOptions
+
         func run() throws {
             let repository: Repository
             let checkTarget: SeriesCheck.Target
             let patchFiles: [String]
+            var buildSeries: BuildCheck.Series?
+            var buildPolicy: PolicyTemplate?
             var defaultRef = "HEAD"
             do {
                 repository = try Repository(at: tree.treePath)
                 let catalog = PolicyCatalog.standard(explicit: tree.templates)
                 if Self.looksLikePatchText(target) {
-                    checkTarget = .patches(try SeriesCheck.readPatches(at: target), source: target)
+                    let patches = try SeriesCheck.readPatches(at: target)
+                    checkTarget = .patches(patches, source: target)
+                    buildSeries = .patches(patches)
                     patchFiles = Self.patchFiles(at: target)
                 } else {
                     let policy = try catalog.policy(named: target)
                     defaultRef = policy.base
+                    buildSeries = .policy(policy)
+                    buildPolicy = policy
                     let generated = SeriesCheck.latestGeneratedSeries(policy: policy.name, outputDirectory: output)
                     checkTarget = .policy(policy, patches: try generated.map { (path) throws(PatchParseError) in try SeriesCheck.readPatches(at: path) }, patchesSource: generated)
                     patchFiles = generated.map(Self.patchFiles) ?? []
@@ -56,6 +65,7 @@ extension KSeriesCommand {
             } catch {
                 throw fail(error)
             }
+            let buildPlan = buildOptions.build ? try buildOptions.resolve(policy: buildPolicy) : nil
             let refs: [String]
             do {
                 let given = onto.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? [defaultRef]
@@ -83,12 +93,27 @@ extension KSeriesCommand {
                 }
             }
 
+            var builds: [BuildCheck.Report] = []
+            let environment = ProcessInfo.processInfo.environment
+            let cache = BuildCache.standard(environment: environment)
+            if let buildPlan, let buildSeries {
+                let showBuildProgress = isatty(STDERR_FILENO) == 1
+                builds = BuildCheck(repository: repository, cache: cache, environment: environment, headerObjects: buildPlan.headerObjects)
+                    .run(buildSeries, refs: refs, configs: buildPlan.configs, arch: buildPlan.arch) { step in
+                        if showBuildProgress { FileHandle.standardError.write(Data("\r\u{1B}[Kbuilding: \(step)".utf8)) }
+                    }
+                if showBuildProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            }
+
             if json {
-                print(CheckOutput.json(target: target, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote))
+                print(CheckOutput.json(
+                    target: target, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote,
+                    build: buildPlan == nil ? nil : BuildOutput.json(builds)))
             } else {
                 print(CheckOutput.table(reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote), terminator: "")
+                if buildPlan != nil { print(BuildOutput.table(builds, cache: cache.root), terminator: "") }
             }
-            let success = reports.allSatisfy(\.isSuccess) && checkpatch.allSatisfy { $0.errors == 0 }
+            let success = reports.allSatisfy(\.isSuccess) && checkpatch.allSatisfy { $0.errors == 0 } && builds.allSatisfy(\.isSuccess)
             if !success { throw ExitCode.failure }
         }
 
@@ -173,7 +198,10 @@ enum CheckOutput {
         return out
     }
 
-    static func json(target: String, reports: [SeriesCheck.RefReport], checkpatch: [CheckpatchRunner.Report], checkpatchNote: String?) -> String {
+    static func json(
+        target: String, reports: [SeriesCheck.RefReport], checkpatch: [CheckpatchRunner.Report], checkpatchNote: String?,
+        build: [[String: Any]]? = nil
+    ) -> String {
         let refs: [[String: Any]] = reports.map { report in
             var entry: [String: Any] = ["ref": report.ref, "ok": report.isSuccess]
             if let commit = report.commit { entry["commit"] = commit.hex }
@@ -199,6 +227,10 @@ enum CheckOutput {
             "checkpatch": checkpatch.map { ["file": $0.patchFile, "errors": $0.errors, "warnings": $0.warnings, "checks": $0.checks, "findings": $0.findings] as [String: Any] },
         ]
         if let checkpatchNote { root["checkpatchNote"] = checkpatchNote }
+        if let build {
+            root["build"] = build
+            root["ok"] = (root["ok"] as? Bool ?? false) && build.allSatisfy { $0["ok"] as? Bool ?? false }
+        }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
