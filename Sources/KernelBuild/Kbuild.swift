@@ -71,11 +71,46 @@ public struct KbuildRunner: Sendable {
     }
 
     /// Builds `targets` (objects, paths relative to the tree) with `-k`, so every object is
-    /// tried; returns the run and which targets exist afterwards.
+    /// tried; returns the run and which targets built.
+    ///
+    /// A target failed when make says so (`*** [Makefile.build:NNN: kernel/rcu/tree.o] Error 1`,
+    /// `No rule to make target`) or when it does not exist afterwards. gcc leaves the previous
+    /// object in place when it fails, so a failed target's stale object is removed: the next
+    /// make compiles it again.
     public func build(_ targets: [String]) throws(BuildError) -> (run: MakeRun, built: Set<String>) {
         let run = try make(["-k"] + targets)
-        let built = Set(targets.filter { FileManager.default.fileExists(atPath: (objects as NSString).appendingPathComponent($0)) })
+        let failed = Self.failedTargets(in: run.output)
+        var built = Set<String>()
+        for target in targets {
+            let path = (objects as NSString).appendingPathComponent(target)
+            if failed.contains(target) {
+                try? FileManager.default.removeItem(atPath: path)
+            } else if FileManager.default.fileExists(atPath: path) {
+                built.insert(target)
+            }
+        }
         return (run, built)
+    }
+
+    /// The targets make reports as failed, tree-relative.
+    static func failedTargets(in output: String) -> Set<String> {
+        var failed = Set<String>()
+        for line in output.split(separator: "\n") where line.contains("*** ") {
+            if let close = line.range(of: "] Error ", options: .backwards),
+                let open = line[..<close.lowerBound].range(of: "[", options: .backwards)
+            {
+                // [<makefile>:<line>: <target>]
+                let inside = line[open.upperBound..<close.lowerBound]
+                if let separator = inside.range(of: ": ", options: .backwards) {
+                    failed.insert(normalise(String(inside[separator.upperBound...])))
+                }
+            } else if let start = line.range(of: "No rule to make target '"),
+                let end = line[start.upperBound...].firstIndex(of: "'")
+            {
+                failed.insert(normalise(String(line[start.upperBound..<end])))
+            }
+        }
+        return failed
     }
 
     /// The objects of the whole build for the current `.config` (`make -n`: nothing is
@@ -216,8 +251,8 @@ public struct KbuildConfiguration: Sendable {
             plannedObjects: planned, seconds: Date().timeIntervalSince(started))
     }
 
-    /// The settings `.config` does not hold as asked.
-    static func dropped(_ settings: [ConfigSetting], in dotConfig: String) -> [DroppedSetting] {
+    /// The settings that `dotConfig` (the text of a `.config`) does not hold as asked.
+    public static func dropped(_ settings: [ConfigSetting], in dotConfig: String) -> [DroppedSetting] {
         var values: [String: String] = [:]
         for line in dotConfig.split(separator: "\n") {
             if line.hasPrefix("CONFIG_"), let equals = line.firstIndex(of: "=") {

@@ -15,6 +15,8 @@ public struct Toolchain: Sendable, Equatable {
     public var wrapper: String?
     /// `make -j`.
     public var jobs: Int
+    /// Run sparse on every compiled file (Kbuild's `C=1`), as the 0-day bot does.
+    public var sparse = false
 
     public init(arch: String, environment: [String: String]) {
         func value(_ name: String) -> String? {
@@ -43,6 +45,10 @@ public struct Toolchain: Sendable, Equatable {
 
     /// The variables given to every make run.
     public var makeVariables: [String] {
+        compilerVariables + (sparse ? ["C=1"] : [])
+    }
+
+    private var compilerVariables: [String] {
         var variables = ["ARCH=\(arch)"]
         if let crossCompile { variables.append("CROSS_COMPILE=\(crossCompile)") }
         if let llvm { variables.append("LLVM=\(llvm)") }
@@ -50,8 +56,9 @@ public struct Toolchain: Sendable, Equatable {
         return variables
     }
 
-    /// What distinguishes two object folders built with different tools (part of the key).
-    public var key: String { makeVariables.joined(separator: " ") }
+    /// What distinguishes two object folders built with different tools (part of the key;
+    /// sparse is not: it checks the files that are compiled, the objects stay the same).
+    public var key: String { compilerVariables.joined(separator: " ") }
 
     /// The programs and headers Kbuild needs that are not installed, with the Debian packages
     /// that provide them; nil when everything is there.
@@ -62,7 +69,7 @@ public struct Toolchain: Sendable, Equatable {
             return folders.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
         }
         let compilerWords = compilerCommand.split(separator: " ").map(String.init).filter { !$0.contains("=") }
-        let programs = ["make", "flex", "bison", "bc", "perl"] + compilerWords
+        let programs = ["make", "flex", "bison", "bc", "perl"] + compilerWords + (sparse ? ["sparse"] : [])
         var tools: [String] = []
         var packages: [String] = []
         for program in programs where !installed(program) {

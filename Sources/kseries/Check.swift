@@ -98,8 +98,9 @@ extension KSeriesCommand {
             let cache = BuildCache.standard(environment: environment)
             if let buildPlan, let buildSeries {
                 let showBuildProgress = isatty(STDERR_FILENO) == 1
-                builds = BuildCheck(repository: repository, cache: cache, environment: environment, headerObjects: buildPlan.headerObjects)
-                    .run(buildSeries, refs: refs, configs: buildPlan.configs, arch: buildPlan.arch) { step in
+                var buildCheck = BuildCheck(repository: repository, cache: cache, environment: environment, headerObjects: buildPlan.headerObjects)
+                buildCheck.sparse = buildOptions.sparse
+                builds = buildCheck.run(buildSeries, refs: refs, configs: buildPlan.configs, arch: buildPlan.arch) { step in
                         if showBuildProgress { FileHandle.standardError.write(Data("\r\u{1B}[Kbuilding: \(step)".utf8)) }
                     }
                 if showBuildProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

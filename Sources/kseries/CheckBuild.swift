@@ -21,6 +21,9 @@ struct BuildOptions: ParsableArguments {
     @Option(help: "The kernel's ARCH= when the policy does not say (default: x86_64).")
     var arch: String?
 
+    @Flag(help: "With --build: also run sparse (Kbuild's C=1) on the compiled files and report its new warnings.")
+    var sparse = false
+
     @Option(help: "Objects compiled per touched header, at most (default: the policy's header-objects, else \(BuildCheck.defaultHeaderObjects)).")
     var headerObjects: Int?
 
@@ -85,8 +88,11 @@ enum BuildOutput {
             if !report.repaired.isEmpty { line("repaired: restored \(report.repaired.joined(separator: ", ")) left patched by a killed run") }
             for dropped in report.droppedSettings { line(CheckOutput.paint("set: \(dropped)", "33")) }
             for header in report.headers {
-                line("\(header.header): \(header.chosen.count) more objects include it (\(header.chosen.joined(separator: " ")))"
-                    + (header.skipped > 0 ? ", \(header.skipped) skipped" : ""))
+                let users = header.includedBy + header.chosen
+                line("\(header.header): " + (users.isEmpty
+                    ? CheckOutput.paint("no compiled object includes it (not compiled)", "33")
+                    : "in \(users.joined(separator: " "))" + (header.chosen.isEmpty ? "" : " (\(header.chosen.count) chosen for it)"))
+                    + (header.skipped > 0 ? ", \(header.skipped) more skipped (--header-objects)" : ""))
             }
             for path in report.notBuilt { line(CheckOutput.paint("not built in this config: \(path)", "33")) }
             for error in report.baseErrors { line(CheckOutput.paint("base: \(error.text)", "31")) }
@@ -127,7 +133,7 @@ enum BuildOutput {
             var entry: [String: Any] = [
                 "ref": report.ref, "config": report.config, "arch": report.arch, "ok": report.isSuccess,
                 "droppedSettings": report.droppedSettings, "objects": report.objects, "notBuilt": report.notBuilt,
-                "headers": report.headers.map { ["header": $0.header, "chosen": $0.chosen, "skipped": $0.skipped] as [String: Any] },
+                "headers": report.headers.map { ["header": $0.header, "includedBy": $0.includedBy, "chosen": $0.chosen, "skipped": $0.skipped] as [String: Any] },
                 "baseErrors": report.baseErrors.map(\.text), "repaired": report.repaired,
                 "seconds": ["workspace": report.workspaceSeconds, "configure": report.configureSeconds, "baseline": report.baselineSeconds],
                 "reused": ["tree": report.reusedTree, "config": report.reusedConfig],

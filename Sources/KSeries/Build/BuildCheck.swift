@@ -22,6 +22,8 @@ public struct BuildCheck {
     public let environment: [String: String]
     /// Objects compiled per touched header, at most.
     public var headerObjects: Int
+    /// Also run sparse (`C=1`) on the compiled files; its warnings count as warnings.
+    public var sparse = false
 
     /// The default of `headerObjects`.
     public static let defaultHeaderObjects = 4
@@ -77,6 +79,9 @@ public struct BuildCheck {
     /// The objects chosen for one touched header.
     public struct HeaderObjects: Sendable, Equatable {
         public var header: String
+        /// Objects of touched C files that include it (compiled anyway).
+        public var includedBy: [String]
+        /// Further objects that include it, compiled for it.
         public var chosen: [String]
         /// Known users not compiled (over the limit).
         public var skipped: Int
@@ -162,7 +167,8 @@ public struct BuildCheck {
     public func run(
         _ series: Series, refs: [String], configs: [BuildConfig], arch: String, progress: (String) -> Void = { _ in }
     ) -> [Report] {
-        let toolchain = Toolchain(arch: arch, environment: environment)
+        var toolchain = Toolchain(arch: arch, environment: environment)
+        toolchain.sparse = sparse
         var reports: [Report] = []
         for ref in refs {
             reports += run(series, ref: ref, configs: configs, toolchain: toolchain, progress: progress)
@@ -222,7 +228,7 @@ public struct BuildCheck {
             var report = Report(
                 ref: ref, config: config.name, arch: toolchain.arch, error: nil, droppedSettings: [], objects: [], headers: [],
                 notBuilt: [], baseErrors: [], patches: [], workspaceSeconds: workspaceSeconds, configureSeconds: 0, baselineSeconds: 0,
-                reusedTree: !preparation.materialised, reusedConfig: false, repaired: reports.isEmpty ? preparation.restored : [])
+                reusedTree: reports.isEmpty ? !preparation.materialised : true, reusedConfig: false, repaired: reports.isEmpty ? preparation.restored : [])
             workspaceSeconds = 0
             do {
                 try build(config, in: workspace, toolchain: toolchain, boundaries: boundaries, stopped: stopped, versions: versions, into: &report, progress: progress)
@@ -268,10 +274,11 @@ public struct BuildCheck {
         var baseline = try compile(objects, fresh: true, runner: runner, parser: parser)
         var headerUsers: [String] = []
         for header in headers {
-            let users = configuration.objects(including: header, source: workspace.sourcePath)
-                .filter { !objects.contains($0) && configuration.plannedObjects.contains($0) }
+            let all = configuration.objects(including: header, source: workspace.sourcePath)
+            let users = all.filter { !objects.contains($0) && configuration.plannedObjects.contains($0) }
             let chosen = Array(users.filter { !headerUsers.contains($0) }.prefix(headerObjects))
-            report.headers.append(HeaderObjects(header: header, chosen: chosen, skipped: users.count - chosen.count))
+            report.headers.append(HeaderObjects(
+                header: header, includedBy: all.filter { objects.contains($0) }, chosen: chosen, skipped: users.count - chosen.count))
             headerUsers += chosen
         }
         if !headerUsers.isEmpty {
