@@ -273,6 +273,31 @@ struct BuildCheckTests {
         #expect(error["patch"] as? Int == 2 && error["ref"] as? String == "v6.12-deb" && error["config"] as? String == "nohz-full")
     }
 
+    @Test("a touched file the configuration does not build is reported as not built, never as a pass")
+    func notBuiltInThisConfig() throws {
+        let policy = try policy("touches-tiny-rcu", patches: """
+              - subject: "rcu: Note Tiny RCU and KVM"
+                body: |
+                  kernel/rcu/tiny.c is built only with TINY_RCU, which x86_64 defconfig does not use.
+                edits:
+                  - file: kernel/rcu/tiny.c
+                    function: rcu_qs
+                    at: body-end
+                    insert: |
+                      barrier();
+                  - file: virt/kvm/kvm_main.c
+                    function: vcpu_load
+                    after: int cpu = get_cpu();
+                    insert: |
+                      barrier();
+            """)
+        let reports = check(.policy(policy), refs: ["v6.12-deb"], configs: [try config("nohz-full")])
+        try #require(reports.count == 1)
+        #expect(reports[0].notBuilt == ["kernel/rcu/tiny.c"])
+        #expect(reports[0].objects == ["virt/kvm/kvm_main.o"])
+        #expect(reports[0].patches.map(\.verdict) == [.builds])
+    }
+
     @Test("a warm run reuses the tree and the configuration and costs only the compiles")
     func warmRunReusesWorkspace() throws {
         let policy = try PolicyLoader().load(directory: "\(ProjectLayout.templates)/rcu-kvm-run-loop")
@@ -376,5 +401,30 @@ struct DiagnosticParserTests {
         let dotConfig = "CONFIG_KVM=m\n# CONFIG_NO_HZ_FULL is not set\nCONFIG_NR_CPUS=64\n"
         let dropped = KbuildConfiguration.dropped(settings, in: dotConfig)
         #expect(dropped.map(\.description) == ["KVM=y not kept (.config: CONFIG_KVM=m)", "MISSING=y not kept (.config: absent)"])
+    }
+}
+
+/// The cache's size limit: least recently used workspaces go first, a locked one stays.
+@Suite("trimming the build cache")
+struct BuildCacheTrimTests {
+    @Test("trim removes the oldest workspaces until the cache fits, never one in use")
+    func trims() throws {
+        let scratch = try ScratchDirectory("kseries-cache-trim")
+        let names = ["a", "b", "c"].map { String(repeating: $0, count: 40) }
+        for (age, name) in names.enumerated() {
+            try scratch.write("\(name)/source/file", bytes: [UInt8](repeating: 1, count: 1 << 20))
+            try scratch.write("\(name)/last-used", "")
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSinceNow: Double(-3600 * (age + 1)))], ofItemAtPath: "\(scratch.path)/\(name)/last-used")
+        }
+        let oldest = try CacheLock(path: "\(scratch.path)/\(names[2])/lock")
+        let cache = BuildCache(root: scratch.path)
+        #expect(cache.workspaces().map { ($0.path as NSString).lastPathComponent } == names)
+        let report = cache.trim(maxBytes: 1 << 20 + 512 << 10)
+        withExtendedLifetime(oldest) {}
+        #expect(report.removed.map { ($0.path as NSString).lastPathComponent } == [names[1]])
+        #expect(FileManager.default.fileExists(atPath: "\(scratch.path)/\(names[0])"))
+        #expect(FileManager.default.fileExists(atPath: "\(scratch.path)/\(names[2])"), "a workspace in use was removed")
+        #expect(BuildCache.parseSize("20G") == 20 << 30 && BuildCache.parseSize("500M") == 500 << 20 && BuildCache.parseSize("x") == nil)
     }
 }

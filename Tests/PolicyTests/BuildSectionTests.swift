@@ -3,22 +3,8 @@ import Testing
 
 @Suite("Reading a policy's build: section")
 struct BuildSectionTests {
-    static let head = """
-        base: v6.12-deb
-        cover:
-          subject: S
-          body: B
-        patches:
-          - subject: "x: y"
-            body: z
-            edits:
-              - file: a.c
-                function: f
-                after: int x;
-                insert: |
-                  x++;
-
-        """
+    /// The policy loader tests' minimal policy, with a build: section after it.
+    static let head = minimalPolicy
 
     func load(_ build: String) throws(PolicyError) -> PolicyTemplate {
         try PolicyLoader().load(yaml: Self.head + build, path: "Templates/t/policy.yaml", name: "t")
@@ -55,7 +41,7 @@ struct BuildSectionTests {
             _ = try load("build:\n  arch: x86_64\n  configs:\n    - name: a\n      from: defconfig\n      set: [KVM]\n")
             Issue.record("a set entry without = was accepted")
         } catch {
-            #expect(error.line == 20)
+            #expect(error.line == 19)
             #expect(error.message.contains("SYMBOL=VALUE"))
         }
         #expect(throws: PolicyError.self) { try load("build:\n  arch: x86_64\n  configs:\n    - {name: a, from: defconfig}\n    - {name: a, from: defconfig}\n") }
