@@ -1,3 +1,5 @@
+import Foundation
+
 /// One compiler diagnostic (`file:line:col: error: message`), with the object being compiled
 /// when it can be told from the output.
 public struct CompilerDiagnostic: Sendable, Hashable {
@@ -87,7 +89,8 @@ public struct DiagnosticParser: Sendable {
             guard !file.isEmpty, !file.contains(" ") else { continue }
             return CompilerDiagnostic(
                 object: nil, file: relative(file), line: number, column: column, severity: severity,
-                message: String(line[range.upperBound...]))
+                message: String(line[range.upperBound...]).replacingOccurrences(of: "\u{2018}", with: "'")
+                    .replacingOccurrences(of: "\u{2019}", with: "'"))
         }
         return nil
     }

@@ -36,12 +36,13 @@ public struct KbuildRunner: Sendable {
         let all = ["make", "-C", source, "O=\(objects)", "-j\(jobs ?? toolchain.jobs)"] + toolchain.makeVariables + arguments
         process.arguments = all
         var environment = self.environment
-        // A kseries started from a make must not hand that make's jobserver to Kbuild; plain
-        // quotes in messages (LC_ALL=C) keep diagnostics parseable.
+        // A kseries started from a make must not hand that make's jobserver to Kbuild; the C
+        // locale gives plain quotes in diagnostics.
         for name in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "CC", "LLVM", "CROSS_COMPILE", "ARCH", "O"] {
             environment[name] = nil
         }
-        environment["LC_ALL"] = "C"
+        // Kbuild unexports LC_ALL, so the compiler's messages follow LANG/LC_MESSAGES/LC_CTYPE.
+        for name in ["LC_ALL", "LANG", "LC_MESSAGES", "LC_CTYPE"] { environment[name] = "C" }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
