@@ -191,11 +191,8 @@ public struct KbuildConfiguration: Sendable {
         let runner = KbuildRunner(source: workspace.sourcePath, objects: path, toolchain: toolchain, environment: environment)
         let marker = (path as NSString).appendingPathComponent(markerName)
         let objectsFile = (path as NSString).appendingPathComponent(objectsName)
-        if let text = try? String(contentsOfFile: marker, encoding: .utf8),
-            let objects = try? String(contentsOfFile: objectsFile, encoding: .utf8)
-        {
+        if FileManager.default.fileExists(atPath: marker), let objects = try? String(contentsOfFile: objectsFile, encoding: .utf8) {
             let dotConfig = (try? String(contentsOfFile: (path as NSString).appendingPathComponent(".config"), encoding: .utf8)) ?? ""
-            _ = text
             return KbuildConfiguration(
                 config: config, toolchain: toolchain, objectPath: path, fresh: false,
                 dropped: dropped(config.settings, in: dotConfig), plannedObjects: Set(objects.split(separator: "\n").map(String.init)),

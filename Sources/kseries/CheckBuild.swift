@@ -104,6 +104,7 @@ enum BuildOutput {
                 case .builds: line("\(CheckOutput.paint("builds      ", "32")) \(seconds)  \(label)")
                 case .newWarnings: line("\(CheckOutput.paint("new warnings", "33")) \(seconds)  \(label)")
                 case .fails: line("\(CheckOutput.paint("FAILS       ", "31")) \(seconds)  \(label)")
+                case .notBuiltInConfig: line("\(CheckOutput.paint("not built in this config", "33"))  \(label)")
                 case .notAttempted(let why): line("not built           \(label): \(why)")
                 }
                 for finding in patch.errors + patch.newWarnings {
@@ -150,6 +151,7 @@ enum BuildOutput {
                 case .builds: item["verdict"] = "builds"
                 case .newWarnings: item["verdict"] = "new-warnings"
                 case .fails: item["verdict"] = "fails"
+                case .notBuiltInConfig: item["verdict"] = "not-built-in-config"
                 case .notAttempted(let why): item["verdict"] = "not-built"; item["reason"] = why
                 }
                 return item

@@ -273,10 +273,10 @@ struct BuildCheckTests {
         #expect(error["patch"] as? Int == 2 && error["ref"] as? String == "v6.12-deb" && error["config"] as? String == "nohz-full")
     }
 
-    @Test("a touched file the configuration does not build is reported as not built, never as a pass")
+    @Test("a touched file the configuration does not build is reported as not built, never as a pass; so is a patch of only such files")
     func notBuiltInThisConfig() throws {
         let policy = try policy("touches-tiny-rcu", patches: """
-              - subject: "rcu: Note Tiny RCU and KVM"
+              - subject: "rcu: Note Tiny RCU"
                 body: |
                   kernel/rcu/tiny.c is built only with TINY_RCU, which x86_64 defconfig does not use.
                 edits:
@@ -285,6 +285,10 @@ struct BuildCheckTests {
                     at: body-end
                     insert: |
                       barrier();
+              - subject: "KVM: A barrier"
+                body: |
+                  Built.
+                edits:
                   - file: virt/kvm/kvm_main.c
                     function: vcpu_load
                     after: int cpu = get_cpu();
@@ -295,7 +299,8 @@ struct BuildCheckTests {
         try #require(reports.count == 1)
         #expect(reports[0].notBuilt == ["kernel/rcu/tiny.c"])
         #expect(reports[0].objects == ["virt/kvm/kvm_main.o"])
-        #expect(reports[0].patches.map(\.verdict) == [.builds])
+        #expect(reports[0].patches.map(\.verdict) == [.notBuiltInConfig, .builds])
+        #expect(reports[0].isSuccess)
     }
 
     @Test("a warm run reuses the tree and the configuration and costs only the compiles")

@@ -55,6 +55,8 @@ public struct BuildCheck {
         case newWarnings
         /// An object does not build.
         case fails
+        /// None of the patch's files is compiled in this configuration (not a failure, not a pass).
+        case notBuiltInConfig
         /// The patch could not be made (does not apply, template does not resolve), or the
         /// base itself does not build.
         case notAttempted(String)
@@ -117,7 +119,7 @@ public struct BuildCheck {
 
         public var isSuccess: Bool {
             error == nil && baseErrors.isEmpty
-                && patches.allSatisfy { $0.verdict == .builds || $0.verdict == .newWarnings }
+                && patches.allSatisfy { [.builds, .newWarnings, .notBuiltInConfig].contains($0.verdict) }
         }
     }
 
@@ -302,6 +304,10 @@ public struct BuildCheck {
         var baseWarnings: [String: Int] = [:]
         for warning in baseline.diagnostics where warning.severity == .warning { baseWarnings[warning.identity, default: 0] += 1 }
 
+        // The touched files some compiled object covers: C files with their object, headers
+        // that a compiled object includes.
+        var covered = Set(objects.map { String($0.dropLast(2)) }.flatMap { [$0 + ".c", $0 + ".S"] })
+        for header in report.headers where !(header.includedBy + header.chosen).isEmpty { covered.insert(header.header) }
         let origins = OriginIndex(versions: versions)
         for boundary in boundaries {
             let started = Date()
@@ -321,7 +327,8 @@ public struct BuildCheck {
                     newWarnings.append(finding)
                 }
             }
-            let verdict: Verdict = !result.failed.isEmpty || !errors.isEmpty ? .fails : newWarnings.isEmpty ? .builds : .newWarnings
+            var verdict: Verdict = !result.failed.isEmpty || !errors.isEmpty ? .fails : newWarnings.isEmpty ? .builds : .newWarnings
+            if verdict == .builds, !boundary.files.contains(where: { covered.contains($0.path) }) { verdict = .notBuiltInConfig }
             report.patches.append(PatchBuild(
                 number: boundary.number, subject: boundary.subject, verdict: verdict, errors: errors, newWarnings: newWarnings,
                 failedObjects: result.failed, makeErrors: errors.isEmpty ? result.makeErrors : [], seconds: Date().timeIntervalSince(started)))
