@@ -5,7 +5,8 @@ import PackageDescription
 ///
 /// The pipeline, one module per stage:
 /// `CGit2` (libgit2) → `Git` (safe wrapper) → `CSource` (C tokens, scopes, anchors)
-/// → `Policy` (templates as data) → `Series` (commits to mail) → `KSeries` (commands' logic)
+/// → `Policy` (templates as data) → `Series` (commits to mail) → `KernelBuild` (Kbuild on a tree
+/// materialised from git objects) → `KSeries` (commands' logic)
 /// → `kseries` (the thin command-line shell).
 let package = Package(
     name: "kseries",
@@ -34,10 +35,11 @@ let package = Package(
         .target(name: "Maintainers", dependencies: ["Git"]),
         .target(name: "Mail", dependencies: ["CCurl", "Git", "Apply"]),
         .target(name: "RangeDiff", dependencies: ["Git", "Series", "CGit2"]),
-        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply", "Maintainers", "Mail", "RangeDiff"]),
+        .target(name: "KernelBuild", dependencies: ["Git", "Policy"]),
+        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply", "Maintainers", "Mail", "RangeDiff", "KernelBuild"]),
         .executableTarget(
             name: "kseries",
-            dependencies: ["KSeries", "Git", "Apply", "Policy", "Maintainers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KSeries", "KernelBuild", "Git", "Apply", "Policy", "Maintainers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
@@ -48,7 +50,7 @@ let package = Package(
         .testTarget(name: "MaintainersTests", dependencies: ["Maintainers", "Git", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Git", "TestSupport"]),
         .testTarget(name: "RangeDiffTests", dependencies: ["RangeDiff", "Git", "TestSupport"]),
-        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "Apply", "TestSupport"]),
+        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "Apply", "KernelBuild", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -57,6 +57,8 @@ public struct TreeApplier {
         /// Tried after an earlier patch failed (`continueAfterFailure`): on the tree as far as
         /// the series got, or on the base for files a failed patch touches.
         public var afterFailure = false
+        /// The files this patch wrote (new contents) or removed (nil), when it applied.
+        public var changes: [PatchApplier.Change] = []
 
         public var description: String {
             let name = "patch \(number)" + (subject.map { " \"\($0)\"" } ?? "") + " (\(location))"
@@ -131,6 +133,7 @@ public struct TreeApplier {
                 continue
             }
             outcome.verdict = .applied
+            outcome.changes = applied.changes
             for change in applied.changes where !failedPaths.contains(change.path) { overlay[change.path] = .some(change.content) }
             if writeTrees && !failed {
                 var editor = TreeEditor(repository: repository, base: currentTree)

@@ -19,7 +19,7 @@ public struct PolicyLoader: Sendable {
         }
         guard let root else { throw PolicyError(path: path, line: nil, message: "the file is empty") }
         let document = try Fields(root, path: path, what: "the policy")
-        try document.allowOnly(["policy", "description", "base", "subject-prefix", "to", "cc", "requires", "cover", "patches"])
+        try document.allowOnly(["policy", "description", "base", "subject-prefix", "to", "cc", "requires", "cover", "patches", "build"])
         let policyName = try document.optionalString("policy") ?? name
         let base = try document.requiredString("base")
         let prefix = try document.optionalString("subject-prefix") ?? "PATCH"
@@ -45,6 +45,9 @@ public struct PolicyLoader: Sendable {
             preconditions: preconditions, patches: patches)
         policy.to = try document.addresses("to")
         policy.cc = try document.addresses("cc")
+        if document.has("build") {
+            policy.build = try buildSection(try document.requiredMapping("build"), path: path)
+        }
         return policy
     }
 
@@ -76,6 +79,51 @@ public struct PolicyLoader: Sendable {
         var edits: [EditTemplate] = []
         for editNode in editNodes { edits.append(try edit(editNode, path: path)) }
         return PatchTemplate(subject: subject, body: body, edits: edits, line: fields.line)
+    }
+
+    /// `build:` — `arch:`, `configs:` (each `name:`, `from:`, `set:`), optional `header-objects:`.
+    private func buildSection(_ fields: Fields, path: String) throws(PolicyError) -> BuildSection {
+        try fields.allowOnly(["arch", "configs", "header-objects"])
+        let arch = try fields.requiredString("arch")
+        guard arch.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw PolicyError(path: path, line: fields.line(of: "arch"), message: "'arch' is a kernel ARCH= value such as x86_64, not '\(arch)'")
+        }
+        var headerObjects: Int?
+        if fields.has("header-objects") {
+            guard let value = Int(try fields.requiredString("header-objects")), value >= 0 else {
+                throw PolicyError(path: path, line: fields.line(of: "header-objects"), message: "'header-objects' is a number from 0")
+            }
+            headerObjects = value
+        }
+        let nodes = try fields.requiredSequence("configs")
+        guard !nodes.isEmpty else {
+            throw PolicyError(path: path, line: fields.line(of: "configs"), message: "'configs' is empty")
+        }
+        var configs: [BuildConfig] = []
+        for node in nodes {
+            let config = try Fields(node, path: path, what: "a build configuration")
+            try config.allowOnly(["name", "from", "set"])
+            let name = try config.requiredString("name")
+            guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw PolicyError(path: path, line: config.line(of: "name"), message: "a configuration name is letters, digits, '-', '_' and '.', not '\(name)'")
+            }
+            if configs.contains(where: { $0.name == name }) {
+                throw PolicyError(path: path, line: config.line(of: "name"), message: "configuration '\(name)' is given twice")
+            }
+            var settings: [ConfigSetting] = []
+            if config.has("set") {
+                for item in try config.requiredSequence("set") {
+                    guard let text = item.scalar?.string, let setting = ConfigSetting(parsing: text) else {
+                        throw PolicyError(
+                            path: path, line: item.mark?.line ?? config.line(of: "set"),
+                            message: "'set' entries are SYMBOL=VALUE, e.g. KVM=y or NO_HZ_FULL=n")
+                    }
+                    settings.append(setting)
+                }
+            }
+            configs.append(BuildConfig(name: name, from: try config.requiredString("from"), settings: settings, line: config.line))
+        }
+        return BuildSection(arch: arch, configs: configs, headerObjects: headerObjects)
     }
 
     private func precondition(_ node: Node, path: String) throws(PolicyError) -> Precondition {

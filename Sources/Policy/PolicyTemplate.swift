@@ -20,6 +20,8 @@ public struct PolicyTemplate: Sendable, Equatable {
     public var cc: [String] = []
     /// The patches, in series order.
     public var patches: [PatchTemplate]
+    /// How `kseries check --build` compiles the series (`build:`); nil when the policy has none.
+    public var build: BuildSection?
 
     public init(
         name: String, sourcePath: String, base: String, subjectPrefix: String, cover: CoverText,

@@ -5,23 +5,29 @@ import Git
 /// the same xdiff (Myers) as git: 3 lines of context, hunks merged only when they touch.
 ///
 /// The Git module only diffs blobs and trees; this is the buffer-to-buffer form range-diff
-/// needs, for its costs and for the diff of two patches it prints.
-struct TextDiff {
+/// needs, for its costs and for the diff of two patches it prints (and `kseries check --build`
+/// for telling which patch wrote a line, hence `package`).
+package struct TextDiff {
     /// One `@@` hunk: where it starts in each text (1-based, as in its header) and its lines.
-    struct Hunk {
-        var oldStart: Int
-        var oldCount: Int
-        var lines: [Line]
+    package struct Hunk {
+        package var oldStart: Int
+        package var oldCount: Int
+        package var newStart: Int = 0
+        package var lines: [Line]
     }
 
     /// One line of a hunk: `' '`, `'+'` or `'-'`, and its bytes including the newline.
-    struct Line {
-        var origin: UInt8
-        var content: [UInt8]
+    package struct Line {
+        package var origin: UInt8
+        package var content: [UInt8]
     }
 
     /// With git's indent heuristic (`diff.indentHeuristic`, on by default) or plain Myers.
     var indentHeuristic: Bool
+
+    package init(indentHeuristic: Bool) {
+        self.indentHeuristic = indentHeuristic
+    }
 
     /// The number of hunks plus the number of lines in them: what range-diff's `diffsize`
     /// counts from xdiff's callbacks.
@@ -39,7 +45,7 @@ struct TextDiff {
     }
 
     /// The hunks that turn `old` into `new`.
-    func hunks(_ old: ArraySlice<UInt8>, _ new: ArraySlice<UInt8>) throws(GitError) -> [Hunk] {
+    package func hunks(_ old: ArraySlice<UInt8>, _ new: ArraySlice<UInt8>) throws(GitError) -> [Hunk] {
         try withPatch(old, new) { (patch) throws(GitError) -> [Hunk] in
             var hunks: [Hunk] = []
             for hunkIndex in 0..<git_patch_num_hunks(patch) {
@@ -59,7 +65,7 @@ struct TextDiff {
                     } ?? []
                     lines.append(Line(origin: UInt8(bitPattern: line.origin), content: content))
                 }
-                hunks.append(Hunk(oldStart: Int(header.old_start), oldCount: Int(header.old_lines), lines: lines))
+                hunks.append(Hunk(oldStart: Int(header.old_start), oldCount: Int(header.old_lines), newStart: Int(header.new_start), lines: lines))
             }
             return hunks
         }

@@ -3,6 +3,7 @@ import Apply
 import Foundation
 import Git
 import KSeries
+import KernelBuild
 import Policy
 
 extension KSeriesCommand {
@@ -35,11 +36,15 @@ extension KSeriesCommand {
         @Flag(help: "Do not run checkpatch.pl.")
         var noCheckpatch = false
 
+        @OptionGroup var buildOptions: BuildOptions
+
         func run() throws {
             let repository: Repository
             let checkTarget: SeriesCheck.Target
             let patchFiles: [String]
             var selection: SeriesSelection?
+            var buildSeries: BuildCheck.Series?
+            var buildPolicy: PolicyTemplate?
             var defaultRef = "HEAD"
             do {
                 repository = try Repository(at: tree.treePath)
@@ -48,10 +53,13 @@ extension KSeriesCommand {
                     let series = try SeriesCheck.readSeries(at: target)
                     if series.isNoteworthy { selection = series }
                     checkTarget = .patches(series.commits, source: target)
+                    buildSeries = .patches(series.commits)
                     patchFiles = Self.patchFiles(at: target)
                 } else {
                     let policy = try catalog.policy(named: target)
                     defaultRef = policy.base
+                    buildSeries = .policy(policy)
+                    buildPolicy = policy
                     let generated = SeriesCheck.latestGeneratedSeries(policy: policy.name, outputDirectory: output)
                     checkTarget = .policy(policy, patches: try generated.map { (path) throws(PatchParseError) in try SeriesCheck.readPatches(at: path) }, patchesSource: generated)
                     patchFiles = generated.map(Self.patchFiles) ?? []
@@ -59,6 +67,7 @@ extension KSeriesCommand {
             } catch {
                 throw fail(error)
             }
+            let buildPlan = buildOptions.build ? try buildOptions.resolve(policy: buildPolicy) : nil
             let refs: [String]
             do {
                 let given = onto.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? [defaultRef]
@@ -86,13 +95,29 @@ extension KSeriesCommand {
                 }
             }
 
+            var builds: [BuildCheck.Report] = []
+            let environment = ProcessInfo.processInfo.environment
+            let cache = BuildCache.standard(environment: environment)
+            if let buildPlan, let buildSeries {
+                let showBuildProgress = isatty(STDERR_FILENO) == 1
+                var buildCheck = BuildCheck(repository: repository, cache: cache, environment: environment, headerObjects: buildPlan.headerObjects)
+                buildCheck.sparse = buildOptions.sparse
+                builds = buildCheck.run(buildSeries, refs: refs, configs: buildPlan.configs, arch: buildPlan.arch) { step in
+                        if showBuildProgress { FileHandle.standardError.write(Data("\r\u{1B}[Kbuilding: \(step)".utf8)) }
+                    }
+                if showBuildProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            }
+
             if json {
-                print(CheckOutput.json(target: target, selection: selection, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote))
+                print(CheckOutput.json(
+                    target: target, selection: selection, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote,
+                    build: buildPlan == nil ? nil : BuildOutput.json(builds)))
             } else {
                 if let selection { print(selection.report.joined(separator: "\n")) }
                 print(CheckOutput.table(reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote), terminator: "")
+                if buildPlan != nil { print(BuildOutput.table(builds, cache: cache.root), terminator: "") }
             }
-            let success = reports.allSatisfy(\.isSuccess) && checkpatch.allSatisfy { $0.errors == 0 }
+            let success = reports.allSatisfy(\.isSuccess) && checkpatch.allSatisfy { $0.errors == 0 } && builds.allSatisfy(\.isSuccess)
             if !success { throw ExitCode.failure }
         }
 
@@ -174,7 +199,7 @@ enum CheckOutput {
 
     static func json(
         target: String, selection: SeriesSelection? = nil, reports: [SeriesCheck.RefReport], checkpatch: [CheckpatchRunner.Report],
-        checkpatchNote: String?
+        checkpatchNote: String?, build: [[String: Any]]? = nil
     ) -> String {
         let refs: [[String: Any]] = reports.map { report in
             var entry: [String: Any] = ["ref": report.ref, "ok": report.isSuccess]
@@ -210,6 +235,10 @@ enum CheckOutput {
             ]
             if let version = selection.version { mailbox["version"] = version }
             root["mailbox"] = mailbox
+        }
+        if let build {
+            root["build"] = build
+            root["ok"] = (root["ok"] as? Bool ?? false) && build.allSatisfy { $0["ok"] as? Bool ?? false }
         }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

@@ -14,7 +14,7 @@ struct KSeriesCommand: ParsableCommand {
             tree, index or HEAD, and writes the series as git format-patch mails.
             """,
         version: SeriesGenerator.version,
-        subcommands: [Generate.self, Check.self, MaintainersCommand.self, Format.self, Send.self, Rebase.self, Import.self, Trailers.self, Notes.self, Versions.self]
+        subcommands: [Generate.self, Check.self, MaintainersCommand.self, Format.self, Send.self, Rebase.self, Import.self, Trailers.self, Notes.self, Versions.self, Cache.self]
     )
 }
 

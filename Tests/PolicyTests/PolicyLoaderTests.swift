@@ -2,7 +2,7 @@ import Policy
 import Testing
 import TestSupport
 
-private let minimalPolicy = """
+let minimalPolicy = """
     base: v6.12-deb
     cover:
       subject: S
