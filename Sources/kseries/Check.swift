@@ -109,9 +109,11 @@ extension KSeriesCommand {
             }
 
             if json {
-                print(CheckOutput.json(
-                    target: target, selection: selection, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote,
-                    build: buildPlan == nil ? nil : BuildOutput.json(builds)))
+                print(
+                    CheckReport(
+                        target: target, selection: selection, reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote,
+                        builds: buildPlan == nil ? nil : builds
+                    ).encoded())
             } else {
                 if let selection { print(selection.report.joined(separator: "\n")) }
                 print(CheckOutput.table(reports: reports, checkpatch: checkpatch, checkpatchNote: checkpatchNote), terminator: "")
@@ -195,52 +197,5 @@ enum CheckOutput {
             for finding in report.findings { out += "  \(finding)\n" }
         }
         return out
-    }
-
-    static func json(
-        target: String, selection: SeriesSelection? = nil, reports: [SeriesCheck.RefReport], checkpatch: [CheckpatchRunner.Report],
-        checkpatchNote: String?, build: [[String: Any]]? = nil
-    ) -> String {
-        let refs: [[String: Any]] = reports.map { report in
-            var entry: [String: Any] = ["ref": report.ref, "ok": report.isSuccess]
-            if let commit = report.commit { entry["commit"] = commit.hex }
-            if let error = report.error { entry["error"] = error }
-            entry["preconditionsUnmet"] = report.unmetPreconditions
-            if report.templateChecked { entry["templateResolves"] = report.templateProblem == nil }
-            if let problem = report.templateProblem { entry["templateProblem"] = problem }
-            entry["patches"] = report.patches.map { patch -> [String: Any] in
-                var item: [String: Any] = ["number": patch.number, "subject": patch.subject]
-                switch patch.verdict {
-                case .clean: item["verdict"] = "clean"
-                case .offset(let lines): item["verdict"] = "offset"; item["offset"] = lines
-                case .fails(let why): item["verdict"] = "fails"; item["reason"] = why
-                case .notAttempted: item["verdict"] = "not-attempted"
-                }
-                return item
-            }
-            return entry
-        }
-        var root: [String: Any] = [
-            "target": target, "refs": refs,
-            "ok": reports.allSatisfy(\.isSuccess) && checkpatch.allSatisfy { $0.errors == 0 },
-            "checkpatch": checkpatch.map { ["file": $0.patchFile, "errors": $0.errors, "warnings": $0.warnings, "checks": $0.checks, "findings": $0.findings] as [String: Any] },
-        ]
-        if let checkpatchNote { root["checkpatchNote"] = checkpatchNote }
-        if let selection {
-            func mail(_ entry: MailboxEntry) -> [String: Any] { ["line": entry.location.line, "subject": entry.subject] }
-            var mailbox: [String: Any] = [
-                "taken": selection.patches.map(mail),
-                "left": selection.left.map { mail($0.entry).merging(["reason": $0.reason]) { $1 } },
-                "warnings": selection.warnings,
-            ]
-            if let version = selection.version { mailbox["version"] = version }
-            root["mailbox"] = mailbox
-        }
-        if let build {
-            root["build"] = build
-            root["ok"] = (root["ok"] as? Bool ?? false) && build.allSatisfy { $0["ok"] as? Bool ?? false }
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }

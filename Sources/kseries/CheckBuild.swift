@@ -118,45 +118,4 @@ enum BuildOutput {
         }
         return out
     }
-
-    static func json(_ reports: [BuildCheck.Report]) -> [[String: Any]] {
-        reports.map { report in
-            func finding(_ finding: BuildCheck.Finding, patch: Int) -> [String: Any] {
-                var item: [String: Any] = [
-                    "ref": report.ref, "config": report.config, "patch": patch, "file": finding.diagnostic.file,
-                    "line": finding.diagnostic.line, "severity": finding.diagnostic.severity.rawValue, "message": finding.diagnostic.message,
-                ]
-                if let object = finding.diagnostic.object { item["object"] = object }
-                if let column = finding.diagnostic.column { item["column"] = column }
-                if let origin = finding.patch { item["introducedBy"] = origin }
-                return item
-            }
-            var entry: [String: Any] = [
-                "ref": report.ref, "config": report.config, "arch": report.arch, "ok": report.isSuccess,
-                "droppedSettings": report.droppedSettings, "objects": report.objects, "notBuilt": report.notBuilt,
-                "headers": report.headers.map { ["header": $0.header, "includedBy": $0.includedBy, "chosen": $0.chosen, "skipped": $0.skipped] as [String: Any] },
-                "baseErrors": report.baseErrors.map(\.text), "repaired": report.repaired,
-                "seconds": ["workspace": report.workspaceSeconds, "configure": report.configureSeconds, "baseline": report.baselineSeconds],
-                "reused": ["tree": report.reusedTree, "config": report.reusedConfig],
-            ]
-            if let error = report.error { entry["error"] = error }
-            entry["patches"] = report.patches.map { patch -> [String: Any] in
-                var item: [String: Any] = [
-                    "patch": patch.number, "subject": patch.subject, "seconds": patch.seconds,
-                    "errors": patch.errors.map { finding($0, patch: patch.number) },
-                    "newWarnings": patch.newWarnings.map { finding($0, patch: patch.number) },
-                    "failedObjects": patch.failedObjects,
-                ]
-                switch patch.verdict {
-                case .builds: item["verdict"] = "builds"
-                case .newWarnings: item["verdict"] = "new-warnings"
-                case .fails: item["verdict"] = "fails"
-                case .notBuiltInConfig: item["verdict"] = "not-built-in-config"
-                case .notAttempted(let why): item["verdict"] = "not-built"; item["reason"] = why
-                }
-                return item
-            }
-            return entry
-        }
-    }
 }

@@ -74,6 +74,30 @@ struct SeriesCheckTests {
         #expect(checkpatch.allSatisfy { $0["errors"] as? Int == 0 && $0["warnings"] as? Int == 0 }, "checkpatch: \(checkpatch)")
     }
 
+    @Test("--json: schema 1, plain slashes, each failure as fields next to its text, verdicts after a failure marked")
+    func jsonForCI() throws {
+        let run = try kseries(["check", series, "--onto", "v6.1-deb", "--json", "--no-checkpatch"])
+        #expect(run.status == 1)
+        #expect(!run.stdoutText.contains("\\/"), "slashes must not be escaped")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout)) as? [String: Any])
+        #expect(json["schema"] as? Int == 1)
+        let ref = try #require((json["refs"] as? [[String: Any]])?.first)
+        let patches = try #require(ref["patches"] as? [[String: Any]])
+        try #require(patches.count == 3)
+        #expect(patches.map { $0["afterFailure"] as? Bool } == [false, true, true])
+        let failure = try #require((patches[0]["failures"] as? [[String: Any]])?.first)
+        #expect(failure["file"] as? String == "include/linux/context_tracking.h")
+        #expect(failure["hunk"] as? Int == 1)
+        #expect((failure["patchFile"] as? String)?.hasSuffix("0001-context_tracking-Add-helpers-to-note-a-CPU-in-KVM-s-.patch") == true)
+        for key in ["line", "patchLine", "nearestLine", "matchingLines", "totalLines"] {
+            #expect(failure[key] is Int, "\(key) in \(failure)")
+        }
+        #expect((failure["message"] as? String)?.contains("does not apply at or near line") == true)
+        // The structured fields say what the text says.
+        let message = try #require(failure["message"] as? String)
+        #expect(message.contains("nearest: line \(failure["nearestLine"] as? Int ?? -1) matches \(failure["matchingLines"] as? Int ?? -1) of"))
+    }
+
     @Test("a table on a terminal, one row per patch; globs expand to matching tags")
     func tableAndGlobs() throws {
         let run = try kseries(["check", series, "--onto", "v6.1*"])
