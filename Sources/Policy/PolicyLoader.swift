@@ -10,6 +10,7 @@ public struct PolicyLoader: Sendable {
     /// the folder name.
     public func load(yaml text: String, path: String, name: String) throws(PolicyError) -> PolicyTemplate {
         let root: Node?
+        try NestingLimit.check(text, path: path)
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {

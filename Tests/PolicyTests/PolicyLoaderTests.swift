@@ -1,3 +1,4 @@
+import Foundation
 import Policy
 import Testing
 import TestSupport
@@ -95,6 +96,33 @@ struct PolicyLoaderTests {
         #expect(error?.line == line, "\(String(describing: error))")
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
         #expect(error?.description.hasPrefix("Templates/t/policy.yaml:\(line): ") == true)
+    }
+
+    /// Found by FuzzPolicy: 2,046 `{` overflowed the stack inside Yams and killed the process.
+    @Test(
+        "YAML nested deeper than a policy ever is, is refused with its line before it reaches the parser",
+        arguments: [
+            (String(repeating: "{", count: 2046), 1, "nests collections more than 64 deep"),
+            ("base: x\ncover: " + String(repeating: "[", count: 100_000), 2, "nests collections more than 64 deep"),
+            ("base: x\n" + String(repeating: "- ", count: 5000) + "x\n", 2, "nests collections more than 64 deep"),
+            ("base: x\n" + String(repeating: " ", count: 600) + "y: z\n", 2, "indented 600 columns"),
+        ])
+    func tooDeep(yaml: String, line: Int, message: String) throws {
+        #expect {
+            _ = try load(yaml)
+        } throws: { error in
+            guard let error = error as? PolicyError else { return false }
+            return error.line == line && error.message.contains(message)
+        }
+    }
+
+    @Test("braces in anchors and inserted C code are not nesting: a policy with a hundred of them reads")
+    func bracesAreNotNesting() throws {
+        let braces = String(repeating: "  if (x) {\n", count: 100)
+        let yaml = minimalPolicy.replacingOccurrences(of: "after: int x;", with: "after: if (y) {")
+            .replacingOccurrences(of: "x++;\n", with: "x++;\n" + braces.split(separator: "\n").map { "        \($0)\n" }.joined())
+        let policy = try load(yaml)
+        #expect(policy.patches.count == 1)
     }
 
     @Test("an unknown policy name lists the known ones")
