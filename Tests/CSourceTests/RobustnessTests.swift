@@ -3,6 +3,17 @@ import Testing
 
 @Suite("Robustness on broken and random input")
 struct RobustnessTests {
+    /// Found by FuzzCSource: each `#else` folded the conditions of the `#else`s before it into
+    /// its own, so the text doubled at every one; twenty took 14 s and the memory with it.
+    @Test("thirty #else in one block (a preprocessor error) each negate the #if alone; nothing doubles")
+    func repeatedElse() throws {
+        let source = "#ifndef X\nint a;\n" + String(repeating: "#else\nint b;\n", count: 30) + "#endif\n"
+        let finder = ScopeFinder(CLexer.lex(source))
+        let block = try #require(finder.conditionalBlocks().first)
+        #expect(block.branches.map(\.condition) == ["!X"] + Array(repeating: "X", count: 30))
+        #expect(finder.definitions(of: .conditional("X")).count == 30)
+    }
+
     @Test("an unterminated block comment runs to the end of the file")
     func unterminatedBlockComment() {
         let lexed = CLexer.lex("int a; /* never closed\n { \"")
