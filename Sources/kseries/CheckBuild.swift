@@ -92,7 +92,8 @@ enum BuildOutput {
                 line("\(header.header): " + (users.isEmpty
                     ? CheckOutput.paint("no compiled object includes it (not compiled)", "33")
                     : "in \(users.joined(separator: " "))" + (header.chosen.isEmpty ? "" : " (\(header.chosen.count) chosen for it)"))
-                    + (header.skipped > 0 ? ", \(header.skipped) more skipped (--header-objects)" : ""))
+                    + (header.skipped > 0 ? ", \(header.skipped) more skipped (--header-objects)" : "")
+                    + (header.leftOut.isEmpty ? "" : ", left out (do not build alone on the base): \(header.leftOut.joined(separator: " "))"))
             }
             for path in report.notBuilt { line(CheckOutput.paint("not built in this config: \(path)", "33")) }
             for error in report.baseErrors { line(CheckOutput.paint("base: \(error.text)", "31")) }
@@ -134,7 +135,7 @@ enum BuildOutput {
             var entry: [String: Any] = [
                 "ref": report.ref, "config": report.config, "arch": report.arch, "ok": report.isSuccess,
                 "droppedSettings": report.droppedSettings, "objects": report.objects, "notBuilt": report.notBuilt,
-                "headers": report.headers.map { ["header": $0.header, "includedBy": $0.includedBy, "chosen": $0.chosen, "skipped": $0.skipped] as [String: Any] },
+                "headers": report.headers.map { ["header": $0.header, "includedBy": $0.includedBy, "chosen": $0.chosen, "skipped": $0.skipped, "leftOut": $0.leftOut] as [String: Any] },
                 "baseErrors": report.baseErrors.map(\.text), "repaired": report.repaired,
                 "seconds": ["workspace": report.workspaceSeconds, "configure": report.configureSeconds, "baseline": report.baselineSeconds],
                 "reused": ["tree": report.reusedTree, "config": report.reusedConfig],

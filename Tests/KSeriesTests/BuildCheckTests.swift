@@ -125,6 +125,9 @@ struct BuildCheckTests {
                 #expect(report.droppedSettings.isEmpty, "\(name) \(report.ref) \(report.config): \(report.droppedSettings)")
                 #expect(report.objects.contains("kernel/rcu/tree.o") && report.objects.contains("virt/kvm/kvm_main.o"), "\(report.objects)")
                 #expect(report.notBuilt.isEmpty, "\(report.notBuilt)")
+                for header in report.headers {
+                    #expect(!(header.includedBy + header.chosen).isEmpty, "no compiled object includes \(header.header)")
+                }
                 #expect(report.patches.map(\.number) == Array(1...policy.patches.count))
                 for patch in report.patches {
                     #expect(patch.verdict == .builds, "\(name) \(report.ref) \(report.config) patch \(patch.number): \(patch.verdict) \(patch.errors.map(\.diagnostic.text)) \(patch.newWarnings.map(\.diagnostic.text)) \(patch.makeErrors)")
