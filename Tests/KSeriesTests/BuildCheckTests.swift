@@ -25,9 +25,10 @@ enum SharedBuildCache {
         }
         let path = "\(base)/kseries-build-tests-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // rm -rf: FileManager takes minutes over the ~200,000 files of two kernel trees.
         atexit {
             if ProcessInfo.processInfo.environment["KSERIES_TEST_BUILD_CACHE"] == nil {
-                try? FileManager.default.removeItem(atPath: "\(FileManager.default.temporaryDirectory.path)/kseries-build-tests-\(getpid())")
+                _ = system("rm -rf '\(FileManager.default.temporaryDirectory.path)/kseries-build-tests-\(getpid())'")
             }
         }
         return path
