@@ -94,6 +94,8 @@ public struct CheckReport: Codable, Sendable, Equatable {
         public var includedBy: [String]
         public var chosen: [String]
         public var skipped: Int
+        /// Chosen objects left out because they do not build alone on the base.
+        public var leftOut: [String]
     }
 
     public struct Seconds: Codable, Sendable, Equatable {
@@ -211,7 +213,7 @@ extension CheckReport.Build {
             ref: report.ref, config: report.config, arch: report.arch, ok: report.isSuccess, error: report.error,
             droppedSettings: report.droppedSettings, objects: report.objects, notBuilt: report.notBuilt,
             headers: report.headers.map {
-                CheckReport.Header(header: $0.header, includedBy: $0.includedBy, chosen: $0.chosen, skipped: $0.skipped)
+                CheckReport.Header(header: $0.header, includedBy: $0.includedBy, chosen: $0.chosen, skipped: $0.skipped, leftOut: $0.leftOut)
             },
             baseErrors: report.baseErrors.map(\.text), repaired: report.repaired,
             seconds: CheckReport.Seconds(

@@ -267,6 +267,36 @@ public struct KbuildConfiguration: Sendable {
         }
     }
 
+    /// The objects of this configuration whose C file names `header` in an `#include` line
+    /// (`<linux/kvm_host.h>` for `include/linux/kvm_host.h`, `<asm/x.h>` for
+    /// `arch/*/include/asm/x.h`, `"x.h"` from the same folder otherwise), sorted. A textual
+    /// scan, for headers no dependency file names yet (a fresh workspace); what is compiled for
+    /// them then leaves dependency files that confirm it.
+    public func objects(directlyIncluding header: String, source: String) -> [String] {
+        let parts = header.split(separator: "/").map(String.init)
+        var spelling = "\"\(parts.last ?? header)\""
+        var sameFolder: String? = (header as NSString).deletingLastPathComponent
+        if let index = parts.firstIndex(of: "include"), index == 0 || (parts.first == "arch" && index == 2) {
+            var rest = Array(parts[(index + 1)...])
+            if rest.first == "uapi" { rest.removeFirst() }
+            spelling = "<\(rest.joined(separator: "/"))>"
+            sameFolder = nil
+        }
+        let needle = Data(spelling.utf8)
+        var found: [String] = []
+        for object in plannedObjects.sorted() where !object.hasPrefix("scripts/") && !object.hasPrefix("tools/") {
+            let file = String(object.dropLast(2)) + ".c"
+            if let sameFolder, (file as NSString).deletingLastPathComponent != sameFolder { continue }
+            guard let data = FileManager.default.contents(atPath: (source as NSString).appendingPathComponent(file)),
+                let range = data.range(of: needle)
+            else { continue }
+            // The match must sit on an #include line.
+            let lineStart = data[..<range.lowerBound].lastIndex(of: 0x0A).map { $0 + 1 } ?? data.startIndex
+            if String(decoding: data[lineStart..<range.lowerBound], as: UTF8.self).contains("include") { found.append(object) }
+        }
+        return found
+    }
+
     /// The objects whose Kbuild dependency file (`.<name>.o.cmd`) lists `header`, sorted;
     /// only objects of the kernel proper (not `scripts/` or `tools/`).
     public func objects(including header: String, source: String) -> [String] {

@@ -92,7 +92,8 @@ enum BuildOutput {
                 line("\(header.header): " + (users.isEmpty
                     ? CheckOutput.paint("no compiled object includes it (not compiled)", "33")
                     : "in \(users.joined(separator: " "))" + (header.chosen.isEmpty ? "" : " (\(header.chosen.count) chosen for it)"))
-                    + (header.skipped > 0 ? ", \(header.skipped) more skipped (--header-objects)" : ""))
+                    + (header.skipped > 0 ? ", \(header.skipped) more skipped (--header-objects)" : "")
+                    + (header.leftOut.isEmpty ? "" : ", left out (do not build alone on the base): \(header.leftOut.joined(separator: " "))"))
             }
             for path in report.notBuilt { line(CheckOutput.paint("not built in this config: \(path)", "33")) }
             for error in report.baseErrors { line(CheckOutput.paint("base: \(error.text)", "31")) }

@@ -26,7 +26,7 @@ public struct BuildCheck {
     public var sparse = false
 
     /// The default of `headerObjects`.
-    public static let defaultHeaderObjects = 4
+    public static let defaultHeaderObjects = 2
 
     public init(repository: Repository, cache: BuildCache, environment: [String: String], headerObjects: Int = BuildCheck.defaultHeaderObjects) {
         self.repository = repository
@@ -81,12 +81,15 @@ public struct BuildCheck {
     /// The objects chosen for one touched header.
     public struct HeaderObjects: Sendable, Equatable {
         public var header: String
-        /// Objects of touched C files that include it (compiled anyway).
+        /// Objects compiled anyway that include it (those of touched C files, those chosen
+        /// for an earlier header).
         public var includedBy: [String]
         /// Further objects that include it, compiled for it.
         public var chosen: [String]
         /// Known users not compiled (over the limit).
         public var skipped: Int
+        /// Chosen users that do not build alone on the base, left out.
+        public var leftOut: [String] = []
     }
 
     /// Everything about one ref × configuration.
@@ -269,26 +272,42 @@ public struct BuildCheck {
         }
         let headers = versions.keys.sorted().filter { $0.hasSuffix(".h") }
 
-        // Baseline: compile the objects on the base tree, then the users of touched headers
-        // that Kbuild's dependency files name (they exist only once something was built).
+        // Baseline: compile the objects on the base tree, then up to `headerObjects` more users
+        // of each touched header: first those Kbuild's dependency files name (they exist once
+        // something was built), then C files that include it by name (a fresh workspace).
         let baselineStarted = Date()
         progress("\(label): baseline (\(objects.count) objects)")
         var baseline = try compile(objects, fresh: true, runner: runner, parser: parser)
         var headerUsers: [String] = []
         for header in headers {
             let all = configuration.objects(including: header, source: workspace.sourcePath)
-            let users = all.filter { !objects.contains($0) && configuration.plannedObjects.contains($0) }
-            let chosen = Array(users.filter { !headerUsers.contains($0) }.prefix(headerObjects))
+            var users = all.filter { !objects.contains($0) && configuration.plannedObjects.contains($0) }
+            if users.count < headerObjects {
+                users += configuration.objects(directlyIncluding: header, source: workspace.sourcePath)
+                    .filter { !objects.contains($0) && !users.contains($0) }
+            }
+            // Objects already chosen for an earlier header count for this one too.
+            let compiled = users.filter { headerUsers.contains($0) }
+            let candidates = users.filter { !headerUsers.contains($0) }
+            let chosen = Array(candidates.prefix(max(0, headerObjects - compiled.count)))
             report.headers.append(HeaderObjects(
-                header: header, includedBy: all.filter { objects.contains($0) }, chosen: chosen, skipped: users.count - chosen.count))
+                header: header, includedBy: all.filter { objects.contains($0) } + compiled, chosen: chosen,
+                skipped: candidates.count - chosen.count))
             headerUsers += chosen
         }
         if !headerUsers.isEmpty {
             progress("\(label): baseline (\(headerUsers.count) objects including touched headers)")
             let more = try compile(headerUsers, fresh: true, runner: runner, parser: parser)
-            baseline.diagnostics += more.diagnostics
-            baseline.failed += more.failed
-            baseline.makeErrors += more.makeErrors
+            // An object chosen for a header that does not build alone on the base (it needs
+            // files only a whole build makes) is left out, and said so; it is not the series'.
+            if !more.failed.isEmpty {
+                headerUsers.removeAll { more.failed.contains($0) }
+                for index in report.headers.indices {
+                    report.headers[index].leftOut = report.headers[index].chosen.filter { more.failed.contains($0) }
+                    report.headers[index].chosen.removeAll { more.failed.contains($0) }
+                }
+            }
+            baseline.diagnostics += more.diagnostics.filter { diagnostic in !more.failed.contains { diagnostic.object == $0 } }
         }
         objects += headerUsers
         report.objects = objects
