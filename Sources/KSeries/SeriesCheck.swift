@@ -189,8 +189,8 @@ public struct SeriesCheck {
     static func failures(_ patch: TreeApplier.PatchOutcome) -> [Failure] {
         patch.files.compactMap { file -> Failure? in
             guard case .failed(let failure) = file.verdict else { return nil }
-            let text = "\(failure)"
-            var detail = Failure(file: file.path, message: text.hasPrefix("\(file.path): ") ? text : "\(file.path): \(text)")
+            // The same text the table prints, which names the path once.
+            var detail = Failure(file: file.path, message: file.description)
             if case .hunkFailed(let mismatch) = failure {
                 detail.hunk = mismatch.hunk
                 detail.hunkHeader = mismatch.header

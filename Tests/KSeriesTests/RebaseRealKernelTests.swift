@@ -117,7 +117,7 @@ struct RebaseRealKernelTests {
             for name in names {
                 let ours = try String(contentsOfFile: "\(v2.directory)/\(name)", encoding: .utf8)
                 let theirs = try String(contentsOfFile: "\(onBase.directory)/\(name)", encoding: .utf8)
-                #expect(ShippedSeriesTests.stable(ours) == ShippedSeriesTests.stable(theirs.replacingOccurrences(of: "[RFC PATCH v1 ", with: "[RFC PATCH v2 ")), "\(name)")
+                #expect(ShippedPatches.stable(ours) == ShippedPatches.stable(theirs.replacingOccurrences(of: "[RFC PATCH v1 ", with: "[RFC PATCH v2 ")), "\(name)")
             }
         }
         #expect(try kernel.gitAm(v2.directory, on: "v6.12-deb") == (try kernel.git("rev-parse", "\(v2.reference)^{tree}")))

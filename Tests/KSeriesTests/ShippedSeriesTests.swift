@@ -74,7 +74,4 @@ struct ShippedSeriesTests {
         #expect(Set(recorded.keys) == ["v6.1-deb", "v6.12-deb"])
         #expect(recorded.values.allSatisfy { $0.count == 40 && $0.allSatisfy(\.isHexDigit) })
     }
-
-    /// The mail without the lines that name who generated it and when.
-    static func stable(_ mail: String) -> [String] { ShippedPatches.stable(mail) }
 }

@@ -30,8 +30,12 @@ public enum KernelTree {
 
     /// The tags `v6.1-deb` and `v6.12-deb` of the tree as it is now.
     public static func tags() throws -> [Tag] {
+        try tags(in: try require())
+    }
+
+    private static func tags(in repository: String) throws -> [Tag] {
         let output = try ProcessRunner.checked([
-            "git", "-C", try require(), "for-each-ref", "--format=%(refname:short)%09%(*objectname)%09%(contents:subject)",
+            "git", "-C", repository, "for-each-ref", "--format=%(refname:short)%09%(*objectname)%09%(contents:subject)",
             "refs/tags/v6.1-deb", "refs/tags/v6.12-deb",
         ])
         return output.stdoutText.split(separator: "\n").compactMap { line in
@@ -40,19 +44,18 @@ public enum KernelTree {
         }
     }
 
-    /// One line naming what the tree holds, for failure messages: `v6.1-deb = Debian … (f643d34f2a8e), …`.
-    public static var versions: String {
-        guard let tags = try? tags(), !tags.isEmpty else { return "the kernel tree at \(path) (unreadable tags)" }
+    /// One line naming what the tree holds, for failure messages:
+    /// `kernel tree <path>: v6.1-deb = Debian linux-source-6.1 <version> (<commit>), …`.
+    public static var versions: String { describe((try? tags()) ?? []) }
+
+    private static func describe(_ tags: [Tag]) -> String {
+        guard !tags.isEmpty else { return "the kernel tree at \(path) (unreadable tags)" }
         return "kernel tree \(path): " + tags.map { "\($0.name) = \($0.source) (\($0.commit.prefix(12)))" }.joined(separator: ", ")
     }
 
+    /// Printed once, by the first `require()`: not through `tags()`, which calls `require()`.
     private static let announce: Void = {
-        let output = try? ProcessRunner.run([
-            "git", "-C", path, "for-each-ref", "--format=%(refname:short) = %(contents:subject) (%(*objectname:short=12))",
-            "refs/tags/v6.1-deb", "refs/tags/v6.12-deb",
-        ])
-        let held = output.map { $0.stdoutText.split(separator: "\n").joined(separator: ", ") } ?? "?"
-        print("real-kernel tests run on \(path): \(held)")
+        print("real-kernel tests run on \(describe((try? tags(in: path)) ?? []))")
     }()
 
     /// Reads a file at a ref with real git.
