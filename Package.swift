@@ -7,12 +7,12 @@ import PackageDescription
 /// `CGit2` (libgit2) → `Git` (safe wrapper) → `CSource` (C tokens, scopes, anchors)
 /// → `Policy` (templates as data) → `Series` (commits to mail) → `KernelBuild` (Kbuild on a tree
 /// materialised from git objects) → `KSeries` (commands' logic)
-/// → `kseries` (the thin command-line shell).
+/// → `KSeriesCLI` (the thin command-line shell, built as the `kseries` executable).
 let package = Package(
     name: "kseries",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "kseries", targets: ["kseries"]),
+        .executable(name: "kseries", targets: ["KSeriesCLI"]),
         .library(name: "KSeries", targets: ["KSeries"]),
     ],
     dependencies: [
@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "KernelBuild", dependencies: ["Git", "Policy"]),
         .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply", "Maintainers", "Mail", "RangeDiff", "KernelBuild"]),
         .executableTarget(
-            name: "kseries",
+            name: "KSeriesCLI",
             dependencies: ["KSeries", "KernelBuild", "Git", "Apply", "Policy", "Maintainers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "MaintainersTests", dependencies: ["Maintainers", "Git", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "Git", "TestSupport"]),
         .testTarget(name: "RangeDiffTests", dependencies: ["RangeDiff", "Git", "TestSupport"]),
-        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "kseries", "Git", "Series", "Policy", "Apply", "KernelBuild", "TestSupport"]),
+        .testTarget(name: "KSeriesTests", dependencies: ["KSeries", "KSeriesCLI", "Git", "Series", "Policy", "Apply", "KernelBuild", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
