@@ -101,14 +101,8 @@ public struct SendEmailConfiguration: Sendable, Equatable {
             }
             smtpServerPort = number
         }
-        switch value("smtpEncryption")?.lowercased() {
-        case nil, "", "none": smtpEncryption = .none
-        case "tls": smtpEncryption = .startTLS
-        case "ssl": smtpEncryption = .implicitTLS
-        case let other?:
-            throw MailError(
-                .configuration,
-                "sendemail.smtpEncryption = '\(other)': use 'tls' (STARTTLS) or 'ssl' (SMTPS, TLS from the start)")
+        if let encryption = value("smtpEncryption") {
+            smtpEncryption = try SMTPServer.Encryption(gitValue: encryption, setting: "sendemail.smtpEncryption")
         }
         smtpUser = value("smtpUser").flatMap { $0.isEmpty ? nil : $0 }
         smtpPassword = environment[Self.passwordVariable] ?? value("smtpPass")
@@ -128,6 +122,20 @@ public struct SendEmailConfiguration: Sendable, Equatable {
         }
         let thread = try bool("thread", default: true)
         threading = !thread ? .none : (try bool("chainReplyTo", default: false)) ? .chained : .shallow
+    }
+
+    /// Applies what the command line sets over the configuration, as git send-email's options
+    /// of the same names do.
+    public mutating func apply(_ overrides: SendEmailOverrides) throws(MailError) {
+        if let value = overrides.from { from = value }
+        if let value = overrides.sendmailCommand { sendmailCommand = value }
+        if let value = overrides.smtpServer { smtpServer = value }
+        if let value = overrides.smtpServerPort { smtpServerPort = value }
+        if let value = overrides.smtpUser { smtpUser = value }
+        if let value = overrides.smtpSSLCertPath { certificateVerification = try Self.verification(value) }
+        if let value = overrides.smtpEncryption {
+            smtpEncryption = try SMTPServer.Encryption(gitValue: value, setting: "--smtp-encryption")
+        }
     }
 
     /// `sendemail.smtpSSLCertPath` as git reads it: empty turns verification off, a folder or
@@ -219,6 +227,32 @@ public enum Delivery: Sendable, Equatable {
     }
 }
 
+/// What the command line sets over git send-email's configuration; nil leaves the configured
+/// value. Strings are as the user typed them (`smtpEncryption`: `tls`, `ssl`, `none`).
+public struct SendEmailOverrides: Sendable, Equatable {
+    public var from: String?
+    public var sendmailCommand: String?
+    public var smtpServer: String?
+    public var smtpServerPort: Int?
+    public var smtpEncryption: String?
+    public var smtpUser: String?
+    /// Empty accepts any certificate (a self-signed server), as git's `smtpSSLCertPath`.
+    public var smtpSSLCertPath: String?
+
+    public init(
+        from: String? = nil, sendmailCommand: String? = nil, smtpServer: String? = nil, smtpServerPort: Int? = nil,
+        smtpEncryption: String? = nil, smtpUser: String? = nil, smtpSSLCertPath: String? = nil
+    ) {
+        self.from = from
+        self.sendmailCommand = sendmailCommand
+        self.smtpServer = smtpServer
+        self.smtpServerPort = smtpServerPort
+        self.smtpEncryption = smtpEncryption
+        self.smtpUser = smtpUser
+        self.smtpSSLCertPath = smtpSSLCertPath
+    }
+}
+
 /// An SMTP server and how to talk to it.
 public struct SMTPServer: Sendable, Equatable, CustomStringConvertible {
     /// git's `sendemail.smtpEncryption`.
@@ -229,6 +263,20 @@ public struct SMTPServer: Sendable, Equatable, CustomStringConvertible {
         case startTLS
         /// `ssl`: SMTPS, TLS from the first byte (port 465).
         case implicitTLS
+
+        /// Reads git's spelling (`tls`, `ssl`, `none` or empty, any case); `setting` names
+        /// where the value came from, for the error.
+        public init(gitValue: String, setting: String) throws(MailError) {
+            switch gitValue.lowercased() {
+            case "", "none": self = .none
+            case "tls": self = .startTLS
+            case "ssl": self = .implicitTLS
+            default:
+                throw MailError(
+                    .configuration,
+                    "\(setting) = '\(gitValue)': use 'tls' (STARTTLS) or 'ssl' (SMTPS, TLS from the start)")
+            }
+        }
     }
 
     /// Which certificates the server's must chain to (`sendemail.smtpSSLCertPath`).

@@ -1,3 +1,4 @@
+import CSource
 import Foundation
 import Yams
 
@@ -77,7 +78,7 @@ public struct PolicyLoader: Sendable {
         guard !editNodes.isEmpty else {
             throw PolicyError(path: path, line: fields.line(of: "edits"), message: "a patch needs at least one edit")
         }
-        var edits: [EditTemplate] = []
+        var edits: [PolicyEdit] = []
         for editNode in editNodes { edits.append(try edit(editNode, path: path)) }
         return PatchTemplate(subject: subject, body: body, edits: edits, line: fields.line)
     }
@@ -156,7 +157,7 @@ public struct PolicyLoader: Sendable {
     private static let scopeKeys = ["function", "struct", "union", "enum", "conditional", "macro", "includes"]
     private static let actionKeys = ["after", "before", "replace", "at", "after-operand"]
 
-    private func edit(_ node: Node, path: String) throws(PolicyError) -> EditTemplate {
+    private func edit(_ node: Node, path: String) throws(PolicyError) -> PolicyEdit {
         let fields = try Fields(node, path: path, what: "an edit")
         try fields.allowOnly(["file", "occurrence", "condition", "insert", "with", "add-disjunct"] + Self.scopeKeys + Self.actionKeys)
         let file = try fields.requiredString("file")
@@ -168,7 +169,7 @@ public struct PolicyLoader: Sendable {
         guard scopes.count <= 1 else {
             throw PolicyError(path: path, line: fields.line, message: "an edit has one scope, not \(scopes.joined(separator: " and "))")
         }
-        var scope = ScopeTemplate.file
+        var scope = SourceScope.file
         if let key = scopes.first {
             switch key {
             case "includes":
@@ -179,7 +180,11 @@ public struct PolicyLoader: Sendable {
             case "function": scope = .function(try fields.requiredString(key))
             case "conditional": scope = .conditional(try fields.requiredString(key))
             case "macro": scope = .macro(try fields.requiredString(key))
-            default: scope = .aggregate(keyword: key, name: try fields.requiredString(key))
+            default:
+                guard let keyword = SourceScope.TagKeyword(rawValue: key) else {
+                    throw PolicyError(path: path, line: fields.line(of: key), message: "'\(key)' is not a scope")
+                }
+                scope = .structure(keyword, try fields.requiredString(key))
             }
         }
         let condition = try fields.optionalString("condition")
@@ -199,7 +204,7 @@ public struct PolicyLoader: Sendable {
                     ? "an edit needs one of: \(Self.actionKeys.joined(separator: ", "))"
                     : "an edit has one action, not \(actions.joined(separator: " and "))")
         }
-        let action: ActionTemplate
+        let action: SourceEdit.Action
         switch actionKey {
         case "after":
             try fields.forbid(["with", "add-disjunct"], with: "after")
@@ -209,7 +214,7 @@ public struct PolicyLoader: Sendable {
             action = .insertBefore(anchor: try fields.requiredString("before"), code: try fields.requiredString("insert"))
         case "replace":
             try fields.forbid(["insert", "add-disjunct"], with: "replace")
-            action = .replace(anchor: try fields.requiredString("replace"), code: try fields.requiredString("with"))
+            action = .replace(anchor: try fields.requiredString("replace"), with: try fields.requiredString("with"))
         case "at":
             try fields.forbid(["with", "add-disjunct"], with: "at")
             let place = try fields.requiredString("at")
@@ -230,11 +235,12 @@ public struct PolicyLoader: Sendable {
         default:
             try fields.forbid(["insert", "with"], with: "after-operand")
             action = .addDisjunct(
-                operand: try fields.requiredString("after-operand"), expression: try fields.requiredString("add-disjunct"))
+                afterOperand: try fields.requiredString("after-operand"), expression: try fields.requiredString("add-disjunct"))
         }
         // Point at the action's key: that is where an anchor that does not resolve is written.
-        return EditTemplate(
-            file: file, scope: scope, occurrence: occurrence, condition: condition, action: action, line: fields.line(of: actionKey))
+        return PolicyEdit(
+            file: file, sourceEdit: SourceEdit(scope: scope, occurrence: occurrence, condition: condition, action: action),
+            line: fields.line(of: actionKey))
     }
 
     static func line(of error: YamlError) -> Int? {

@@ -1,3 +1,5 @@
+import CSource
+
 /// A policy template: one way of writing a patch series, as data.
 ///
 /// Loaded from `Templates/<name>/policy.yaml` (see `Templates/README.md`). Nothing in it is
@@ -54,11 +56,11 @@ public struct PatchTemplate: Sendable, Equatable {
     public var subject: String
     /// The commit message body, without the Signed-off-by (kseries adds it from the identity).
     public var body: String
-    public var edits: [EditTemplate]
+    public var edits: [PolicyEdit]
     /// Line of the patch in the template file.
     public var line: Int
 
-    public init(subject: String, body: String, edits: [EditTemplate], line: Int) {
+    public init(subject: String, body: String, edits: [PolicyEdit], line: Int) {
         self.subject = subject
         self.body = body
         self.edits = edits
@@ -66,85 +68,21 @@ public struct PatchTemplate: Sendable, Equatable {
     }
 }
 
-/// One edit: where in which file, and what to do there.
-public struct EditTemplate: Sendable, Equatable {
+/// One edit of a policy: the file, the edit itself in CSource's model (scope, which definition,
+/// action), and where the template wrote it.
+public struct PolicyEdit: Sendable, Equatable {
     /// Path in the kernel tree, e.g. `virt/kvm/kvm_main.c`.
     public var file: String
-    public var scope: ScopeTemplate
-    /// Which definition when the scope's name is defined more than once (1-based), e.g. the
-    /// stub in the `#else` branch of a header.
-    public var occurrence: Int?
-    /// Which definition, by the `#if` condition around it (`CONFIG_X`, `!CONFIG_X`, …).
-    public var condition: String?
-    public var action: ActionTemplate
+    /// What to do in the file: the scope, which definition of it (`occurrence`, `condition`) and
+    /// the action at its anchor.
+    public var sourceEdit: SourceEdit
     /// Line of the edit's action (`after:`, `before:`, …) in the template file, for messages.
     public var line: Int
 
-    public init(
-        file: String, scope: ScopeTemplate, occurrence: Int?, condition: String? = nil, action: ActionTemplate, line: Int
-    ) {
+    public init(file: String, sourceEdit: SourceEdit, line: Int) {
         self.file = file
-        self.scope = scope
-        self.occurrence = occurrence
-        self.condition = condition
-        self.action = action
+        self.sourceEdit = sourceEdit
         self.line = line
-    }
-}
-
-/// The C scope an edit's anchor is searched in.
-public enum ScopeTemplate: Sendable, Equatable, CustomStringConvertible {
-    /// The whole file.
-    case file
-    /// A function definition by name (never a prototype or a call).
-    case function(String)
-    /// A `struct`, `union` or `enum` by keyword and tag name.
-    case aggregate(keyword: String, name: String)
-    /// One branch of an `#if`/`#ifdef` block, by its condition (`CONFIG_KVM`, `!CONFIG_KVM`).
-    case conditional(String)
-    /// The body of `#define NAME`.
-    case macro(String)
-    /// The run of `#include` lines at the top of the file.
-    case includes
-
-    public var description: String {
-        switch self {
-        case .file: "file scope"
-        case .function(let name): "function \(name)()"
-        case .aggregate(let keyword, let name): "\(keyword) \(name)"
-        case .conditional(let condition): "#if \(condition)"
-        case .macro(let name): "macro \(name)"
-        case .includes: "the include block"
-        }
-    }
-}
-
-/// What an edit does at its anchor. Anchors are C text matched as tokens.
-public enum ActionTemplate: Sendable, Equatable {
-    /// Insert `code` as new lines after the line where `anchor` ends.
-    case insertAfter(anchor: String, code: String)
-    /// Insert `code` as new lines before the line where `anchor` begins.
-    case insertBefore(anchor: String, code: String)
-    /// Replace the anchor's tokens with `code`.
-    case replace(anchor: String, code: String)
-    /// Insert `code` at the start of the scope's body.
-    case insertAtBodyStart(code: String)
-    /// Insert `code` at the end of the scope's body.
-    case insertAtBodyEnd(code: String)
-    /// Insert `code` before the scope's whole definition (and the comment above it).
-    case insertBeforeDefinition(code: String)
-    /// Insert `code` after the scope's whole definition (and a following `EXPORT_SYMBOL`).
-    case insertAfterDefinition(code: String)
-    /// Add `expression` to the `||` chain right after the operand `operand`.
-    case addDisjunct(operand: String, expression: String)
-
-    /// The anchor text searched for, if any.
-    public var anchor: String? {
-        switch self {
-        case .insertAfter(let anchor, _), .insertBefore(let anchor, _), .replace(let anchor, _): anchor
-        case .addDisjunct(let operand, _): operand
-        case .insertAtBodyStart, .insertAtBodyEnd, .insertBeforeDefinition, .insertAfterDefinition: nil
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import CSource
 import Testing
 import TestSupport
 
@@ -36,8 +37,8 @@ struct PolicyLoaderTests {
         try #require(policy.patches.count == 1)
         let edit = try #require(policy.patches[0].edits.first)
         #expect(edit.file == "a.c")
-        #expect(edit.scope == .function("f"))
-        #expect(edit.action == .insertAfter(anchor: "int x;", code: "x++;\n"))
+        #expect(edit.sourceEdit.scope == .function("f"))
+        #expect(edit.sourceEdit.action == .insertAfter(anchor: "int x;", code: "x++;\n"))
         #expect(edit.line == 11)
     }
 
@@ -57,13 +58,13 @@ struct PolicyLoaderTests {
                   - {file: a.c, function: f, after-operand: "a()", add-disjunct: "b()"}
             """)
         let edits = try #require(policy.patches.first).edits
-        #expect(edits.map(\.scope) == [.file, .aggregate(keyword: "struct", name: "s"), .aggregate(keyword: "union", name: "u"), .function("f"), .function("f")])
+        #expect(edits.map(\.sourceEdit.scope) == [.file, .structure(.struct, "s"), .structure(.union, "u"), .function("f"), .function("f")])
         try #require(edits.count == 5)
-        #expect(edits[3].occurrence == 2)
-        #expect(edits.map(\.action) == [
+        #expect(edits[3].sourceEdit.occurrence == 2)
+        #expect(edits.map(\.sourceEdit.action) == [
             .insertBefore(anchor: "#define X", code: "int y;"), .insertAtBodyEnd(code: "int z;"),
-            .insertAtBodyStart(code: "int w;"), .replace(anchor: "a + b", code: "a - b"),
-            .addDisjunct(operand: "a()", expression: "b()"),
+            .insertAtBodyStart(code: "int w;"), .replace(anchor: "a + b", with: "a - b"),
+            .addDisjunct(afterOperand: "a()", expression: "b()"),
         ])
     }
 
@@ -154,10 +155,10 @@ struct PolicyScopeKeyTests {
                   - {file: a.c, struct: s, at: before-definition, insert: "int before;"}
             """, path: "p.yaml", name: "p")
         let edits = try #require(policy.patches.first).edits
-        #expect(edits.map(\.scope) == [.conditional("CONFIG_KVM"), .macro("FOO"), .includes, .function("f"), .function("g"), .aggregate(keyword: "struct", name: "s")])
+        #expect(edits.map(\.sourceEdit.scope) == [.conditional("CONFIG_KVM"), .macro("FOO"), .includes, .function("f"), .function("g"), .structure(.struct, "s")])
         try #require(edits.count == 6)
-        #expect(edits[3].condition == "!CONFIG_KVM")
-        #expect(edits[4].action == .insertAfterDefinition(code: "int after;"))
-        #expect(edits[5].action == .insertBeforeDefinition(code: "int before;"))
+        #expect(edits[3].sourceEdit.condition == "!CONFIG_KVM")
+        #expect(edits[4].sourceEdit.action == .insertAfterDefinition(code: "int after;"))
+        #expect(edits[5].sourceEdit.action == .insertBeforeDefinition(code: "int before;"))
     }
 }

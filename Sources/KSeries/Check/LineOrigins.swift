@@ -1,5 +1,4 @@
 import Git
-import RangeDiff
 
 /// Which patch of a series wrote each line of a file, like `git blame` over the series'
 /// boundaries: line by line, through libgit2's xdiff between consecutive versions.

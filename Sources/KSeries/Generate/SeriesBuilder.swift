@@ -46,7 +46,7 @@ public struct SeriesBuilder {
                 }
                 var editor = CSourceEditor(bytes: file.contents, path: edit.file)
                 do {
-                    try editor.apply(Self.sourceEdit(edit))
+                    try editor.apply(edit.sourceEdit)
                 } catch {
                     throw .anchor(template: policy.sourcePath, line: edit.line, ref: ref, error: error)
                 }
@@ -102,30 +102,5 @@ public struct SeriesBuilder {
         let signoff = "Signed-off-by: \(author.name) <\(author.email)>"
         if body.isEmpty { return "\(patch.subject)\n\n\(signoff)\n" }
         return "\(patch.subject)\n\n\(body)\n\n\(signoff)\n"
-    }
-
-    /// The CSource edit a template edit stands for.
-    static func sourceEdit(_ edit: EditTemplate) -> SourceEdit {
-        let scope: SourceScope
-        switch edit.scope {
-        case .file: scope = .file
-        case .function(let name): scope = .function(name)
-        case .aggregate(let keyword, let name): scope = .structure(SourceScope.TagKeyword(rawValue: keyword) ?? .struct, name)
-        case .conditional(let condition): scope = .conditional(condition)
-        case .macro(let name): scope = .macro(name)
-        case .includes: scope = .includes
-        }
-        let action: SourceEdit.Action
-        switch edit.action {
-        case .insertAfter(let anchor, let code): action = .insertAfter(anchor: anchor, code: code)
-        case .insertBefore(let anchor, let code): action = .insertBefore(anchor: anchor, code: code)
-        case .replace(let anchor, let code): action = .replace(anchor: anchor, with: code)
-        case .insertAtBodyStart(let code): action = .insertAtBodyStart(code: code)
-        case .insertAtBodyEnd(let code): action = .insertAtBodyEnd(code: code)
-        case .insertBeforeDefinition(let code): action = .insertBeforeDefinition(code: code)
-        case .insertAfterDefinition(let code): action = .insertAfterDefinition(code: code)
-        case .addDisjunct(let operand, let expression): action = .addDisjunct(afterOperand: operand, expression: expression)
-        }
-        return SourceEdit(scope: scope, occurrence: edit.occurrence, condition: edit.condition, action: action)
     }
 }

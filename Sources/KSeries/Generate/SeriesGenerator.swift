@@ -20,13 +20,10 @@ public struct SeriesGenerator {
         /// The folder that gets `<policy>/v<N>/`.
         public var outputDirectory: String
         public var environment: [String: String]
-        /// Called once everything is computed, before any ref moves (tests use it to race).
-        public var beforeWriting: (() throws -> Void)?
 
         public init(
             policy: PolicyTemplate, treePath: String, base: String? = nil, version: Int = 1,
-            outputDirectory: String = "patches", environment: [String: String] = ProcessInfo.processInfo.environment,
-            beforeWriting: (() throws -> Void)? = nil
+            outputDirectory: String = "patches", environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
             self.policy = policy
             self.treePath = treePath
@@ -34,7 +31,6 @@ public struct SeriesGenerator {
             self.version = version
             self.outputDirectory = outputDirectory
             self.environment = environment
-            self.beforeWriting = beforeWriting
         }
     }
 
@@ -128,7 +124,7 @@ public struct SeriesGenerator {
                 cover: SeriesState.Cover(subject: policy.cover.subject, body: policy.cover.body), made: made,
                 outputDirectory: request.outputDirectory, committer: committer,
                 message: "kseries \(verb) \(start.name): v\(start.number) on \(baseRef) (\(baseCommit.hex.prefix(12)))",
-                hooks: WriteHooks(environment: request.environment, beforeWriting: request.beforeWriting)))
+                testPoints: WriteTestPoints(environment: request.environment)))
         timer.lap("diff, render, record, write folder")
         return Result(
             reference: output.reference, baseCommit: baseCommit, commits: output.version.commits.compactMap(ObjectID.init(hex:)),

@@ -32,13 +32,11 @@ public struct SeriesImporter {
         /// anyway, with a warning per patch that differs, instead of refusing.
         public var policyChanged: Bool
         public var environment: [String: String]
-        public var beforeWriting: (() throws -> Void)?
 
         public init(
             source: String, treePath: String, series: String? = nil, version: Int? = nil, base: String? = nil,
             policy: PolicyTemplate? = nil, policyChanged: Bool = false,
-            environment: [String: String] = ProcessInfo.processInfo.environment,
-            beforeWriting: (() throws -> Void)? = nil
+            environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
             self.source = source
             self.treePath = treePath
@@ -48,7 +46,6 @@ public struct SeriesImporter {
             self.policy = policy
             self.policyChanged = policyChanged
             self.environment = environment
-            self.beforeWriting = beforeWriting
         }
     }
 
@@ -111,7 +108,7 @@ public struct SeriesImporter {
                     subjectPrefix: imported.subjectPrefix, cover: imported.cover, made: .import, outputDirectory: nil,
                     committer: committer,
                     message: "kseries import \(name): v\(number) from \(request.source) on \(imported.baseRef) (\(imported.base.hex.prefix(12)))",
-                    hooks: WriteHooks(environment: request.environment, beforeWriting: request.beforeWriting),
+                    testPoints: WriteTestPoints(environment: request.environment),
                     changeID: imported.changeID))
         }
         var warnings = imported.warnings + policyWarnings + output.warnings

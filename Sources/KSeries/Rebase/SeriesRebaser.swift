@@ -24,13 +24,10 @@ public struct SeriesRebaser {
         /// Where policies are found, for a policy series.
         public var templates: PolicyCatalog
         public var environment: [String: String]
-        /// Called once everything is computed, before any ref moves (tests use it to race).
-        public var beforeWriting: (() throws -> Void)?
 
         public init(
             series: String, onto: String, treePath: String, version: Int? = nil, outputDirectory: String = "patches",
-            templates: PolicyCatalog, environment: [String: String] = ProcessInfo.processInfo.environment,
-            beforeWriting: (() throws -> Void)? = nil
+            templates: PolicyCatalog, environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
             self.series = series
             self.onto = onto
@@ -39,7 +36,6 @@ public struct SeriesRebaser {
             self.outputDirectory = outputDirectory
             self.templates = templates
             self.environment = environment
-            self.beforeWriting = beforeWriting
         }
     }
 
@@ -89,8 +85,7 @@ public struct SeriesRebaser {
                 try SeriesGenerator().make(
                     SeriesGenerator.Request(
                         policy: policy, treePath: request.treePath, base: request.onto, version: number,
-                        outputDirectory: request.outputDirectory, environment: request.environment,
-                        beforeWriting: request.beforeWriting),
+                        outputDirectory: request.outputDirectory, environment: request.environment),
                     repository: repository, start: start, made: .rebase, verb: "rebase")
             }
             return Result(
@@ -139,7 +134,7 @@ public struct SeriesRebaser {
                     cover: from.cover, made: .rebase, threeWay: replayed.threeWay, outputDirectory: request.outputDirectory,
                     committer: committer,
                     message: "kseries rebase \(request.series): v\(number) on \(request.onto) (\(onto.hex.prefix(12)))",
-                    hooks: WriteHooks(environment: request.environment, beforeWriting: request.beforeWriting)))
+                    testPoints: WriteTestPoints(environment: request.environment)))
         }
         return Result(
             reference: output.reference, from: from.number, version: output.version, state: output.state,

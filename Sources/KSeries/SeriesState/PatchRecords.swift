@@ -1,3 +1,4 @@
+import CSource
 import Git
 import Policy
 import RangeDiff
@@ -95,15 +96,59 @@ struct PatchRecords {
 
     /// A policy patch's edits without their template line numbers: the same edits give the
     /// same fingerprint wherever they land.
+    ///
+    /// Series states keep these fingerprints, so their text must not change with the model: each
+    /// edit is written as the policy reader's own types printed it when states began to record
+    /// them (`RecordedForm`), whatever the types are called now.
     static func templateFingerprint(_ patch: PatchTemplate) -> String {
         var parts: [String] = []
         for edit in patch.edits {
+            let sourceEdit = edit.sourceEdit
             parts += [
-                edit.file, edit.scope.description, edit.occurrence.map(String.init) ?? "-", edit.condition ?? "-",
-                String(describing: edit.action),
+                edit.file, RecordedForm.scope(sourceEdit.scope), sourceEdit.occurrence.map(String.init) ?? "-",
+                sourceEdit.condition ?? "-", String(describing: RecordedForm.Action(sourceEdit.action)),
             ]
         }
         return Fingerprint.hex(parts)
+    }
+
+    /// How the fingerprints recorded in series states spell an edit's scope and action.
+    private enum RecordedForm {
+        static func scope(_ scope: SourceScope) -> String {
+            switch scope {
+            case .file: "file scope"
+            case .function(let name): "function \(name)()"
+            case .structure(let keyword, let name): "\(keyword.rawValue) \(name)"
+            case .conditional(let condition): "#if \(condition)"
+            case .macro(let name): "macro \(name)"
+            case .includes: "the include block"
+            }
+        }
+
+        /// Case names and labels are the recorded text (`String(describing:)` prints them).
+        enum Action {
+            case insertAfter(anchor: String, code: String)
+            case insertBefore(anchor: String, code: String)
+            case replace(anchor: String, code: String)
+            case insertAtBodyStart(code: String)
+            case insertAtBodyEnd(code: String)
+            case insertBeforeDefinition(code: String)
+            case insertAfterDefinition(code: String)
+            case addDisjunct(operand: String, expression: String)
+
+            init(_ action: SourceEdit.Action) {
+                switch action {
+                case .insertAfter(let anchor, let code): self = .insertAfter(anchor: anchor, code: code)
+                case .insertBefore(let anchor, let code): self = .insertBefore(anchor: anchor, code: code)
+                case .replace(let anchor, let code): self = .replace(anchor: anchor, code: code)
+                case .insertAtBodyStart(let code): self = .insertAtBodyStart(code: code)
+                case .insertAtBodyEnd(let code): self = .insertAtBodyEnd(code: code)
+                case .insertBeforeDefinition(let code): self = .insertBeforeDefinition(code: code)
+                case .insertAfterDefinition(let code): self = .insertAfterDefinition(code: code)
+                case .addDisjunct(let operand, let expression): self = .addDisjunct(operand: operand, expression: expression)
+                }
+            }
+        }
     }
 
     /// A key for a patch seen for the first time: its subject as a slug, made unique.

@@ -50,7 +50,7 @@ struct VersionMaker {
         var outputDirectory: String?
         var committer: Signature
         var message: String
-        var hooks: WriteHooks
+        var testPoints: WriteTestPoints
         /// Replaces the change-id of a new state (an imported series that had one).
         var changeID: String?
     }
@@ -126,7 +126,7 @@ struct VersionMaker {
                 warnings.append(replaced)
             }
         }
-        let written = try VersionWriter(repository: repository, hooks: input.hooks).write(
+        let written = try VersionWriter(repository: repository, testPoints: input.testPoints).write(
             VersionWriter.Work(
                 state: state, stateCommit: input.start.loaded?.commit, version: version,
                 versionRefAtStart: input.start.versionRef, mails: mails, directory: directory, identity: input.committer,

@@ -18,7 +18,7 @@ import Series
 /// 2: the next run overwrites it. The state never names commits that are not on a ref.
 struct VersionWriter {
     let repository: Repository
-    var hooks: WriteHooks
+    var testPoints: WriteTestPoints
 
     /// What to write.
     struct Work {
@@ -51,8 +51,8 @@ struct VersionWriter {
         }
         let recorded = work.state.version(work.version.number).flatMap { ObjectID(hex: $0.tip) }
         let orphan = work.versionRefAtStart.flatMap { $0 == recorded ? nil : $0 }
-        hooks.reached(.objects)
-        try hooks.holdBeforeWriting()
+        testPoints.reached(.objects)
+        testPoints.holdBeforeWriting()
 
         do {
             try repository.updateReference(
@@ -60,7 +60,7 @@ struct VersionWriter {
         } catch {
             throw Self.lostRace(error, name: name, version: work.version.number, what: reference)
         }
-        hooks.reached(.versionReference)
+        testPoints.reached(.versionReference)
 
         var staged: URL?
         var files: [String] = []
@@ -81,7 +81,7 @@ struct VersionWriter {
                 throw error
             }
         }
-        hooks.reached(.mailsStaged)
+        testPoints.reached(.mailsStaged)
 
         var state = work.state
         var version = work.version
@@ -100,7 +100,7 @@ struct VersionWriter {
             }
             throw error
         }
-        hooks.reached(.state)
+        testPoints.reached(.state)
 
         if let staged, let directory = work.directory {
             do {
@@ -159,29 +159,38 @@ struct VersionWriter {
 }
 
 /// Test points of `VersionWriter`, for the tests that interrupt or race runs of the binary.
+/// Compiled into debug builds only (what `swift test` runs); a release build reads neither
+/// variable and never stops itself.
 /// `KSERIES_TEST_KILL_AT=<point>` kills the process at a point; `KSERIES_TEST_HOLD=<folder>`
 /// makes it write `<folder>/ready-<pid>` once everything is computed and wait (up to a
-/// minute) for `<folder>/go` before writing any ref. In-process tests use `beforeWriting`.
-public struct WriteHooks {
-    public enum Point: String, Sendable {
+/// minute) for `<folder>/go` before writing any ref.
+struct WriteTestPoints {
+    enum Point: String, Sendable {
         case objects, versionReference = "version-ref", mailsStaged = "mails-staged", state
     }
 
-    var killAt: Point?
-    var holdFolder: String?
-    var beforeWriting: (() throws -> Void)?
+    #if DEBUG
+    private var killAt: Point?
+    private var holdFolder: String?
+    #endif
 
-    public init(environment: [String: String] = [:], beforeWriting: (() throws -> Void)? = nil) {
+    init(environment: [String: String] = [:]) {
+        #if DEBUG
         killAt = environment["KSERIES_TEST_KILL_AT"].flatMap(Point.init(rawValue:))
         holdFolder = environment["KSERIES_TEST_HOLD"].flatMap { $0.isEmpty ? nil : $0 }
-        self.beforeWriting = beforeWriting
+        #endif
     }
 
+    @inline(__always)
     func reached(_ point: Point) {
+        #if DEBUG
         if point == killAt { kill(getpid(), SIGKILL) }
+        #endif
     }
 
-    func holdBeforeWriting() throws(KSeriesError) {
+    @inline(__always)
+    func holdBeforeWriting() {
+        #if DEBUG
         if let holdFolder {
             _ = FileManager.default.createFile(atPath: "\(holdFolder)/ready-\(getpid())", contents: Data())
             let deadline = Date().addingTimeInterval(60)
@@ -189,10 +198,6 @@ public struct WriteHooks {
                 usleep(10_000)
             }
         }
-        do {
-            try beforeWriting?()
-        } catch {
-            throw .output(path: "", message: "\(error)")
-        }
+        #endif
     }
 }

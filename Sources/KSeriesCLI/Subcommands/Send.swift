@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import Git
 import KSeries
 import Mail
-import Policy
 
 extension KSeriesCommand {
     struct Send: ParsableCommand {
@@ -46,71 +44,33 @@ extension KSeriesCommand {
         @Option(help: "sendemail.<identity>.* settings to use.") var identity: String?
 
         func run() throws {
+            let request = SeriesSend.Request(
+                folder: folder, treePath: tree.treePath, templates: tree.templates, identity: identity,
+                overrides: SendEmailOverrides(
+                    from: from, sendmailCommand: sendmailCmd, smtpServer: smtpServer, smtpServerPort: smtpServerPort,
+                    smtpEncryption: smtpEncryption, smtpUser: smtpUser, smtpSSLCertPath: smtpSslCertPath),
+                to: to, cc: cc, useMaintainers: !noMaintainers, inReplyTo: inReplyTo, confirm: confirm, resend: resend,
+                firstDate: TestEnvironment.sendDate)
+            let outcome: SeriesSend.Outcome
             do {
-                let repository = try Repository(at: tree.treePath)
-                var settings = try SendEmailConfiguration(try repository.configurationSnapshot(), identity: identity)
-                if let from { settings.from = from }
-                if let sendmailCmd { settings.sendmailCommand = sendmailCmd }
-                if let smtpServer { settings.smtpServer = smtpServer }
-                if let smtpServerPort { settings.smtpServerPort = smtpServerPort }
-                if let smtpUser { settings.smtpUser = smtpUser }
-                if let smtpSslCertPath { settings.certificateVerification = try SendEmailConfiguration.verification(smtpSslCertPath) }
-                if let smtpEncryption {
-                    switch smtpEncryption.lowercased() {
-                    case "tls": settings.smtpEncryption = .startTLS
-                    case "ssl": settings.smtpEncryption = .implicitTLS
-                    case "none", "": settings.smtpEncryption = .none
-                    default: throw SendPlan.Refusal(description: "--smtp-encryption is tls (STARTTLS) or ssl (SMTPS), not '\(smtpEncryption)'")
+                outcome = try SeriesSend().run(request) { event in
+                    switch event {
+                    case .note(let note): FileHandle.standardError.write(Data("kseries: note: \(note)\n".utf8))
+                    case .dryRun(let rendered, let count, let delivery):
+                        FileHandle.standardOutput.write(Data(rendered))
+                        FileHandle.standardError.write(
+                            Data("kseries: dry run: nothing was sent; add --confirm to send \(count) messages via \(delivery)\n".utf8))
+                    case .sent(let result):
+                        FileHandle.standardError.write(Data("kseries: \(result.message.fileName): \(result.outcome)\n".utf8))
+                    case .finished(let report): print(report.description)
+                    case .recorded(let tag): print("recorded as \(tag)")
+                    case .coverMessageID(let id): print("cover letter Message-Id: \(id)")
                     }
                 }
-                var extra = settings.recipients
-                extra.to += to
-                extra.cc += cc
-                if let name = SendPlan.seriesName(of: folder)?.name,
-                    let policy = try? PolicyCatalog.standard(explicit: tree.templates).policy(named: name)
-                {
-                    extra.to += policy.to
-                    extra.cc += policy.cc
-                }
-                let plan = try SendPlan.make(folder: folder, repository: repository, extra: extra, useMaintainers: !noMaintainers)
-                for note in plan.notes { FileHandle.standardError.write(Data("kseries: note: \(note)\n".utf8)) }
-
-                let logPath = SendLog.path(besideFolder: folder)
-                if resend, FileManager.default.fileExists(atPath: logPath) {
-                    if confirm { try FileManager.default.removeItem(atPath: logPath) }
-                } else if try plan.alreadySent(in: repository, log: nil) {
-                    throw SendPlan.Refusal(description: "\(folder): this version was already sent (\(SendPlan.sentTag(name: plan.series!.name, version: plan.series!.version))); use --resend to send it again")
-                }
-                var options = settings.preparationOptions
-                options.inReplyTo = inReplyTo.map { $0.hasPrefix("<") ? $0 : "<\($0)>" }
-                // Fixes the first Date: (unix seconds), so a dry run and the real send match byte for byte.
-                if let fixed = ProcessInfo.processInfo.environment["KSERIES_SEND_DATE"].flatMap(Double.init) {
-                    options.firstDate = Date(timeIntervalSince1970: fixed)
-                }
-                let messages = try MessagePreparer.prepare(plan.files, options: options) { _ in plan.recipients }
-                let delivery = settings.delivery()
-                let log = resend && !confirm ? nil : try SendLog(path: logPath)
-
-                guard confirm else {
-                    FileHandle.standardOutput.write(Data(DryRun.render(messages, delivery: delivery, log: log)))
-                    FileHandle.standardError.write(Data("kseries: dry run: nothing was sent; add --confirm to send \(messages.count) messages via \(delivery.summary)\n".utf8))
-                    return
-                }
-                let report = SeriesSender.send(messages, through: try delivery.makeTransport(), log: log) { result in
-                    FileHandle.standardError.write(Data("kseries: \(result.message.fileName): \(result.outcome)\n".utf8))
-                }
-                print(report.description)
-                guard report.isComplete else { throw ExitCode.failure }
-                if let tag = try plan.recordSent(in: repository) { print("recorded as \(tag)") }
-                if let cover = messages.first {
-                    try plan.recordMessageID(cover.messageID, in: repository)
-                    print("cover letter Message-Id: \(cover.messageID)")
-                }
-            } catch let exit as ExitCode {
-                throw exit
             } catch {
                 throw fail(error)
             }
+            if outcome == .incomplete { throw ExitCode.failure }
         }
     }
 }

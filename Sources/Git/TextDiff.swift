@@ -1,12 +1,11 @@
 import CGit2
-import Git
 
 /// A line diff of two in-memory texts through libgit2's `git_patch_from_buffers`, which runs
 /// the same xdiff (Myers) as git: 3 lines of context, hunks merged only when they touch.
 ///
-/// The Git module only diffs blobs and trees; this is the buffer-to-buffer form range-diff
-/// needs, for its costs and for the diff of two patches it prints (and `kseries check --build`
-/// for telling which patch wrote a line, hence `package`).
+/// The buffer-to-buffer form of `Diff`: range-diff needs it for its costs and for the diff of
+/// two patches it prints, `kseries check --build` for telling which patch wrote a line.
+/// `package`: a tool of kseries' own modules, not public API.
 package struct TextDiff {
     /// One `@@` hunk: where it starts in each text (1-based, as in its header) and its lines.
     package struct Hunk {
@@ -31,13 +30,13 @@ package struct TextDiff {
 
     /// The number of hunks plus the number of lines in them: what range-diff's `diffsize`
     /// counts from xdiff's callbacks.
-    func size(_ old: ArraySlice<UInt8>, _ new: ArraySlice<UInt8>) throws(GitError) -> Int {
+    package func size(_ old: ArraySlice<UInt8>, _ new: ArraySlice<UInt8>) throws(GitError) -> Int {
         try withPatch(old, new) { (patch) throws(GitError) -> Int in
             let hunks = git_patch_num_hunks(patch)
             var count = hunks
             for index in 0..<hunks {
                 let lines = git_patch_num_lines_in_hunk(patch, index)
-                try TextDiff.check(lines, "counting the lines of a hunk")
+                try check(lines, "counting the lines of a hunk")
                 count += Int(lines)
             }
             return count
@@ -51,13 +50,13 @@ package struct TextDiff {
             for hunkIndex in 0..<git_patch_num_hunks(patch) {
                 var hunkPointer: UnsafePointer<git_diff_hunk>?
                 var lineCount = 0
-                try TextDiff.check(git_patch_get_hunk(&hunkPointer, &lineCount, patch, hunkIndex), "reading a hunk")
+                try check(git_patch_get_hunk(&hunkPointer, &lineCount, patch, hunkIndex), "reading a hunk")
                 guard let header = hunkPointer?.pointee else { continue }
                 var lines: [Line] = []
                 lines.reserveCapacity(lineCount)
                 for lineIndex in 0..<lineCount {
                     var linePointer: UnsafePointer<git_diff_line>?
-                    try TextDiff.check(
+                    try check(
                         git_patch_get_line_in_hunk(&linePointer, patch, hunkIndex, lineIndex), "reading a diff line")
                     guard let line = linePointer?.pointee else { continue }
                     let content = line.content.map {
@@ -75,7 +74,7 @@ package struct TextDiff {
         _ old: ArraySlice<UInt8>, _ new: ArraySlice<UInt8>, _ body: (OpaquePointer) throws(GitError) -> Result
     ) throws(GitError) -> Result {
         var options = git_diff_options()
-        try TextDiff.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "preparing diff options")
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "preparing diff options")
         options.flags = GIT_DIFF_FORCE_TEXT.rawValue | (indentHeuristic ? GIT_DIFF_INDENT_HEURISTIC.rawValue : 0)
         options.context_lines = 3
         options.interhunk_lines = 0
@@ -87,23 +86,11 @@ package struct TextDiff {
                     &options)
             }
         }
-        try TextDiff.check(result, "diffing two patches")
+        try check(result, "diffing two patches")
         guard let patch else {
             throw GitError(code: .generic, message: "libgit2 gave no patch", operation: "diffing two patches")
         }
         defer { git_patch_free(patch) }
         return try body(patch)
-    }
-
-    /// Throws the libgit2 error for a negative result, read at once from `git_error_last()`.
-    static func check(_ result: Int32, _ operation: @autoclosure () -> String) throws(GitError) {
-        guard result < 0 else { return }
-        var message = "libgit2 error \(result)"
-        var errorClass: Int32 = 0
-        if let last = git_error_last() {
-            errorClass = last.pointee.klass
-            if let text = last.pointee.message { message = String(cString: text) }
-        }
-        throw GitError(code: GitError.Code(rawValue: result), errorClass: errorClass, message: message, operation: operation())
     }
 }

@@ -1,31 +1,24 @@
 import CGit2
 import Foundation
-import Git
 
 /// The repository's mailmap, which `git log` applies to the `Author:` line (`log.mailmap`,
 /// on by default): `.mailmap` in the work tree, `HEAD:.mailmap` in a bare repository,
 /// `mailmap.file` and `mailmap.blob`, loaded by libgit2. Owns its `git_mailmap`.
-final class AuthorMailmap {
+package final class AuthorMailmap {
     private let handle: OpaquePointer
 
     /// Loads the mailmap of `repository`; nil when it cannot be read (authors are then shown
     /// as recorded).
-    init?(repository: Repository) {
-        // The Git module does not expose its handle: open the same repository once more.
-        var repositoryHandle: OpaquePointer?
-        guard git_repository_open(&repositoryHandle, repository.gitDirectory) == 0, let repositoryHandle else {
-            return nil
-        }
-        defer { git_repository_free(repositoryHandle) }
+    package init?(repository: Repository) {
         var mailmap: OpaquePointer?
-        guard git_mailmap_from_repository(&mailmap, repositoryHandle) == 0, let mailmap else { return nil }
+        guard git_mailmap_from_repository(&mailmap, repository.handle) == 0, let mailmap else { return nil }
         handle = mailmap
     }
 
     deinit { git_mailmap_free(handle) }
 
     /// The canonical name and email for an identity, nil when the mailmap leaves it as is.
-    func resolve(name: [UInt8], email: [UInt8]) -> (name: [UInt8], email: [UInt8])? {
+    package func resolve(name: [UInt8], email: [UInt8]) -> (name: [UInt8], email: [UInt8])? {
         // libgit2 may hand back the very strings it was given: copy them while they live.
         let mapped: (name: [UInt8], email: [UInt8])? = withCString(name) { cName in
             withCString(email) { cEmail in
