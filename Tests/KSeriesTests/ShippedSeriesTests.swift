@@ -55,7 +55,7 @@ struct ShippedSeriesTests {
         // v1's KVM patch is what the policy made before it followed preemption; the others are unchanged.
         #expect(imported.warnings.count == 1 && imported.warnings.first?.contains("patch 2 of the import differs") == true, "\(imported.warnings)")
         let notes = try String(contentsOfFile: "\(Self.series)/v2-notes.txt", encoding: .utf8)
-        _ = try SeriesNotes().run(
+        _ = try AuthorNotes().run(
             .init(series: policy.name, treePath: clone.path, version: 2, text: notes, outputDirectory: output.path, environment: environment))
         let v2 = try SeriesGenerator().generate(
             .init(policy: policy, treePath: clone.path, version: 2, outputDirectory: output.path, environment: environment))

@@ -20,7 +20,7 @@ public struct SendPlan {
     /// The base the patches were checked against, nil when the series names none.
     public var baseCommit: ObjectID?
     /// Things worth saying that do not stop the send.
-    public var notes: [String]
+    public var warnings: [String]
 
     /// Why a series may not be sent.
     public struct Refusal: Error, CustomStringConvertible {
@@ -46,7 +46,7 @@ public struct SendPlan {
                 throw Refusal(description: "\(folder)/\(file.fileName): still has the placeholder \"\(placeholder)\"; write the cover letter first")
             }
         }
-        var notes: [String] = []
+        var warnings: [String] = []
         let baseHex = files.lazy.compactMap { Self.baseCommit(in: $0.body) }.first
         var baseCommit: ObjectID?
         if let baseHex {
@@ -56,7 +56,7 @@ public struct SendPlan {
                 throw Refusal(description: "\(folder): its base-commit \(baseHex) is not in \(repository.displayPath): \(error.message)")
             }
         } else {
-            notes.append("the series names no base-commit: whether it still applies was not checked")
+            warnings.append("the series names no base-commit: whether it still applies was not checked")
         }
         let patches = try SeriesCheck.readPatches(at: folder)
         if let baseCommit {
@@ -77,14 +77,14 @@ public struct SendPlan {
                 to += found.to
                 cc += found.cc
             } catch let error as MaintainersError {
-                notes.append("MAINTAINERS not used: \(error)")
+                warnings.append("MAINTAINERS not used: \(error)")
             }
         }
         let recipients = MessageRecipients(to: unique(to), cc: unique(cc).filter { !to.contains($0) }, bcc: extra.bcc)
         guard !(recipients.to.isEmpty && recipients.cc.isEmpty && recipients.bcc.isEmpty) else {
             throw Refusal(description: "\(folder): nobody to send it to (no MAINTAINERS match, no --to/--cc, no sendemail.to)")
         }
-        return SendPlan(files: files, recipients: recipients, series: Self.seriesName(of: folder), baseCommit: baseCommit, notes: notes)
+        return SendPlan(files: files, recipients: recipients, series: Self.seriesName(of: folder), baseCommit: baseCommit, warnings: warnings)
     }
 
     /// The `base-commit: <hex>` line of a mail body.

@@ -61,7 +61,7 @@ public struct SeriesSend {
     /// What happened, as it happens.
     public enum Event {
         /// Something worth saying that does not stop the send (e.g. MAINTAINERS not read).
-        case note(String)
+        case warning(String)
         /// The dry run: the rendered messages, how many, and where they would go.
         case dryRun(rendered: [UInt8], messageCount: Int, delivery: String)
         /// One message went out (or failed).
@@ -103,7 +103,7 @@ public struct SeriesSend {
         }
         let plan = try SendPlan.make(
             folder: request.folder, repository: repository, extra: extra, useMaintainers: request.useMaintainers)
-        for note in plan.notes { report(.note(note)) }
+        for warning in plan.warnings { report(.warning(warning)) }
 
         let logPath = SendLog.path(besideFolder: request.folder)
         if request.resend, FileManager.default.fileExists(atPath: logPath) {

@@ -41,9 +41,9 @@ extension KSeriesCommand {
                 guard let data else { throw fail(SeriesVersionError.input("\(file): cannot be read")) }
                 text = String(decoding: data, as: UTF8.self)
             }
-            let result: SeriesNotes.Result
+            let result: AuthorNotes.Result
             do {
-                result = try SeriesNotes().run(
+                result = try AuthorNotes().run(
                     .init(series: series, treePath: tree.treePath, version: version, text: text, outputDirectory: output))
             } catch {
                 throw fail(error)

@@ -55,7 +55,7 @@ extension KSeriesCommand {
             do {
                 outcome = try SeriesSend().run(request) { event in
                     switch event {
-                    case .note(let note): FileHandle.standardError.write(Data("kseries: note: \(note)\n".utf8))
+                    case .warning(let warning): FileHandle.standardError.write(Data("kseries: note: \(warning)\n".utf8))
                     case .dryRun(let rendered, let count, let delivery):
                         FileHandle.standardOutput.write(Data(rendered))
                         FileHandle.standardError.write(

@@ -11,7 +11,7 @@ import Series
 /// `format.filenameMaxLength`), `diff.noprefix` (patches `git am` and `kseries check` apply
 /// with `-p1`) and `format.thread` (kseries send threads the series when it sends it) stay
 /// as kseries writes them.
-public struct SeriesMailer {
+public struct SeriesMailRenderer {
     public let repository: Repository
 
     public init(repository: Repository) {

@@ -5,7 +5,7 @@ import Git
 /// "Changes since v<N-1>" section of its cover letter. They are kept in the series state,
 /// so every regeneration and rebase of version N shows them; set them before or after the
 /// version is made. Setting them rewrites the mails of version N when they exist.
-public struct SeriesNotes {
+public struct AuthorNotes {
     public struct Request {
         public var series: String
         public var treePath: String
@@ -47,7 +47,7 @@ public struct SeriesNotes {
             return Result(notes: loaded.state.notes(for: request.version), rewritten: nil, warnings: [])
         }
         var state = loaded.state
-        let trimmed = SeriesMailer.trimmed(text)
+        let trimmed = SeriesMailRenderer.trimmed(text)
         state.notes[String(request.version)] = trimmed.isEmpty ? nil : trimmed
         let identity: Signature
         do {
