@@ -5,7 +5,8 @@ import PackageDescription
 ///
 /// The pipeline, one module per stage:
 /// `CGit2` (libgit2) → `Git` (safe wrapper) → `CSource` (C tokens, scopes, anchors)
-/// → `Policy` (templates as data) → `Series` (commits to mail) → `KernelBuild` (Kbuild on a tree
+/// → `Policy` (templates as data) → `MailFormat` (RFC 2047 words, RFC 2822 dates, transfer
+/// encodings) → `Series` (commits to mail) → `KernelBuild` (Kbuild on a tree
 /// materialised from git objects) → `KSeries` (commands' logic)
 /// → `KSeriesCLI` (the thin command-line shell, built as the `kseries` executable).
 let package = Package(
@@ -28,21 +29,23 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "MailFormat"),
         .target(name: "CSource"),
         .target(name: "Policy", dependencies: ["CSource", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Series", dependencies: ["Git", "CZlib"]),
-        .target(name: "Apply", dependencies: ["Git"]),
+        .target(name: "Series", dependencies: ["Git", "MailFormat", "CZlib"]),
+        .target(name: "Apply", dependencies: ["Git", "MailFormat"]),
         .target(name: "Maintainers", dependencies: ["Git"]),
-        .target(name: "Mail", dependencies: ["CCurl", "Git", "Apply"]),
+        .target(name: "Mail", dependencies: ["CCurl", "Git", "MailFormat"]),
         .target(name: "RangeDiff", dependencies: ["Git", "Series"]),
         .target(name: "KernelBuild", dependencies: ["Git", "Policy"]),
-        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "Series", "Apply", "Maintainers", "Mail", "RangeDiff", "KernelBuild"]),
+        .target(name: "KSeries", dependencies: ["Git", "CSource", "Policy", "MailFormat", "Series", "Apply", "Maintainers", "Mail", "RangeDiff", "KernelBuild"]),
         .executableTarget(
             name: "KSeriesCLI",
             dependencies: ["KSeries", "KernelBuild", "Git", "Apply", "Policy", "Maintainers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "MailFormatTests", dependencies: ["MailFormat"]),
         .testTarget(name: "CSourceTests", dependencies: ["CSource"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "CSource", "TestSupport"]),
         .testTarget(name: "SeriesTests", dependencies: ["Series", "Git"]),
@@ -59,7 +62,7 @@ let package = Package(
 // scripts/fuzz builds them with -sanitize=fuzzer,address into .build/fuzz and runs them.
 if Context.environment["KSERIES_FUZZ"] != nil {
     let fuzzTargets: [(String, [Target.Dependency])] = [
-        ("FuzzCSource", ["CSource"]), ("FuzzPolicy", ["Policy"]), ("FuzzPatch", ["Apply"]), ("FuzzMail", ["Mail", "Apply"]),
+        ("FuzzCSource", ["CSource"]), ("FuzzPolicy", ["Policy"]), ("FuzzPatch", ["Apply"]), ("FuzzMail", ["Mail", "MailFormat"]),
         ("FuzzMaintainers", ["Maintainers"]), ("FuzzSendEmailConfig", ["Mail"]), ("FuzzSeriesState", ["KSeries"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))

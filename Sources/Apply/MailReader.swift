@@ -1,3 +1,5 @@
+import MailFormat
+
 /// Reads one mail of a mailbox as `git mailinfo` does: the headers (unfolded, RFC 2047
 /// decoded), in-body `From:`/`Subject:`/`Date:` lines, the message up to the patch break
 /// (`---`, `diff -`, `Index: `), and the diff after it.
@@ -48,14 +50,14 @@ struct MailReader {
     }
 
     /// The `Subject:` as written, decoded, before the `[PATCH …]` prefix is removed.
-    var rawSubject: String { Self.decodeWords(headers["subject"] ?? []) }
+    var rawSubject: String { RFC2047.decode(headers["subject"] ?? []) }
 
     /// The mail as a mailbox entry: its patch, or why it has none. A mail client's folder
     /// data (pine's `Mail System Internal Data`) is skipped unread, as `git am` does.
     func entry() throws(PatchParseError) -> MailboxEntry {
         let location = PatchLocation(file: file, line: mail.lowerBound + 1)
         let subject = rawSubject
-        if let from = headers["from"], Self.author(Self.decodeWords(from)).hasPrefix("Mail System Internal Data") {
+        if let from = headers["from"], Self.author(RFC2047.decode(from)).hasPrefix("Mail System Internal Data") {
             return MailboxEntry(location: location, subject: subject, commit: nil, skipReason: .folderData)
         }
         let commit: PatchCommit
@@ -77,7 +79,7 @@ struct MailReader {
     func read() throws(PatchParseError) -> (PatchCommit, MailboxEntry.OrphanHeader?) {
         let location = PatchLocation(file: file, line: mail.lowerBound + 1)
         var subject = rawSubject
-        var author = headers["from"].map { Self.author(Self.decodeWords($0)) }
+        var author = headers["from"].map { Self.author(RFC2047.decode($0)) }
         var date = headers["date"].map { Bytes.text($0) }
 
         // The body as mailinfo sees it: each part decoded (quoted-printable, base64,
@@ -92,9 +94,9 @@ struct MailReader {
             let raw = bodyLines.flatMap { Array(bytes[$0]) }
             bodyBytes = try Self.multipartBody(raw, contentType: contentType, at: location)
             bodyLines = Bytes.lineRanges(bodyBytes)
-        } else if encoding == "quoted-printable" || encoding == "base64" || Self.isFlowed(contentType) {
+        } else if encoding == "quoted-printable" || encoding == "base64" || TransferEncoding.isFlowed(contentType) {
             let raw = bodyLines.flatMap { Array(bytes[$0]) }
-            bodyBytes = Self.decodePart(raw, contentType: contentType, encoding: encoding)
+            bodyBytes = TransferEncoding.decodePart(raw, contentType: contentType, encoding: encoding)
             bodyLines = Bytes.lineRanges(bodyBytes)
         }
 
@@ -110,8 +112,8 @@ struct MailReader {
             var trimmedValue = value[...]
             while let first = trimmedValue.first, first == Bytes.space || first == Bytes.tab { trimmedValue = trimmedValue.dropFirst() }
             switch name {
-            case "from": author = Self.author(Self.decodeWords(Array(trimmedValue)))
-            case "subject": subject = Self.decodeWords(Array(trimmedValue))
+            case "from": author = Self.author(RFC2047.decode(Array(trimmedValue)))
+            case "subject": subject = RFC2047.decode(Array(trimmedValue))
             default: date = Bytes.text(trimmedValue)
             }
             sawInBody = true
@@ -137,56 +139,11 @@ struct MailReader {
         return (commit, files.isEmpty ? parser.orphanHeader(from: index) : nil)
     }
 
-    /// A part's bytes decoded: transfer encoding first, then `format=flowed`.
-    static func decodePart(_ raw: [UInt8], contentType: String, encoding: String) -> [UInt8] {
-        var decoded = raw
-        switch encoding.trimmingSpaces.lowercased() {
-        case "quoted-printable": decoded = decodeQuotedPrintable(raw)
-        case "base64": decoded = decodeBase64(raw)
-        default: break
-        }
-        guard isFlowed(contentType) else { return decoded }
-        let deleteSpace = MailEncoding.parameter("delsp", in: contentType)?.lowercased() == "yes"
-        return unflow(decoded, deleteSpace: deleteSpace)
-    }
-
-    static func isFlowed(_ contentType: String) -> Bool {
-        MailEncoding.parameter("format", in: contentType)?.lowercased() == "flowed"
-    }
-
-    /// mailinfo's `handle_filter_flowed` (RFC 3676): a line ending in a space continues on the
-    /// next (the space dropped too with `delsp=yes`), a leading space added by space-stuffing
-    /// is removed, and the `-- ` signature separator is kept as it is.
-    static func unflow(_ body: [UInt8], deleteSpace: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(body.count)
-        var pending: [UInt8] = []
-        for range in Bytes.lineRanges(body) {
-            var line = Array(body[range])
-            if line == Bytes.ascii("-- \n") {
-                out += pending
-                pending = []
-                out += line
-                continue
-            }
-            if line.first == Bytes.space { line.removeFirst() }
-            if line.count >= 2, line[line.count - 2] == Bytes.space, line[line.count - 1] == Bytes.newline {
-                pending += line.dropLast(deleteSpace ? 2 : 1)
-                continue
-            }
-            out += pending
-            pending = []
-            out += line
-        }
-        out += pending
-        return out
-    }
-
     /// mailinfo's reading of a multipart body: the preamble and epilogue dropped, each part
     /// (its headers read, its content decoded; a nested multipart taken the same way) appended
     /// in order. A boundary that never appears is a corrupt mail.
     static func multipartBody(_ raw: [UInt8], contentType: String, at location: PatchLocation) throws(PatchParseError) -> [UInt8] {
-        guard let boundary = MailEncoding.parameter("boundary", in: contentType), !boundary.isEmpty else {
+        guard let boundary = TransferEncoding.parameter("boundary", in: contentType), !boundary.isEmpty else {
             throw PatchParseError(.corruptMail("a multipart mail without a boundary"), at: location)
         }
         let marker = Array(("--" + boundary).utf8)
@@ -234,7 +191,7 @@ struct MailReader {
             var decoded =
                 type.lowercased().hasPrefix("multipart/")
                 ? try multipartBody(content, contentType: type, at: location)
-                : decodePart(content, contentType: type, encoding: headers["content-transfer-encoding"] ?? "")
+                : TransferEncoding.decodePart(content, contentType: type, encoding: headers["content-transfer-encoding"] ?? "")
             if let end = decoded.last, end != Bytes.newline { decoded.append(Bytes.newline) }
             out += decoded
         }
@@ -286,124 +243,5 @@ struct MailReader {
             text = String(text[text.index(after: text.startIndex)..<close]) + String(text[text.index(after: close)...])
         }
         return text
-    }
-
-    /// RFC 2047 encoded words (`=?UTF-8?q?J=C3=B6rg?=`, `=?utf-8?b?…?=`); whitespace between two
-    /// encoded words is dropped. UTF-8 and ISO-8859-1 are understood; others are kept as bytes.
-    static func decodeWords(_ value: [UInt8]) -> String {
-        var out: [UInt8] = []
-        var index = 0
-        var pendingSpace: [UInt8] = []
-        var lastWasEncoded = false
-        while index < value.count {
-            if value[index] == UInt8(ascii: "="), index + 1 < value.count, value[index + 1] == UInt8(ascii: "?"),
-                let (decoded, end) = encodedWord(value, at: index)
-            {
-                if !lastWasEncoded { out += pendingSpace }
-                pendingSpace = []
-                out += decoded
-                index = end
-                lastWasEncoded = true
-                continue
-            }
-            if value[index] == Bytes.space || value[index] == Bytes.tab {
-                pendingSpace.append(value[index])
-            } else {
-                out += pendingSpace
-                pendingSpace = []
-                out.append(value[index])
-                lastWasEncoded = false
-            }
-            index += 1
-        }
-        out += pendingSpace
-        return Bytes.text(out)
-    }
-
-    private static func encodedWord(_ value: [UInt8], at start: Int) -> ([UInt8], Int)? {
-        var index = start + 2
-        guard let charsetEnd = value[index...].firstIndex(of: UInt8(ascii: "?")) else { return nil }
-        let charset = Bytes.text(value[index..<charsetEnd]).lowercased()
-        index = charsetEnd + 1
-        guard index + 1 < value.count, value[index + 1] == UInt8(ascii: "?") else { return nil }
-        let method = value[index] | 0x20
-        index += 2
-        var end = index
-        while end + 1 < value.count, !(value[end] == UInt8(ascii: "?") && value[end + 1] == UInt8(ascii: "=")) { end += 1 }
-        guard end + 1 < value.count else { return nil }
-        let text = Array(value[index..<end])
-        var decoded: [UInt8]
-        switch method {
-        case UInt8(ascii: "q"):
-            decoded = decodeQuotedPrintable(text.map { $0 == UInt8(ascii: "_") ? Bytes.space : $0 })
-        case UInt8(ascii: "b"):
-            decoded = decodeBase64(text)
-        default:
-            return nil
-        }
-        if charset == "iso-8859-1" || charset == "latin1" || charset == "iso-8859-15" {
-            decoded = Array(String(String.UnicodeScalarView(decoded.map { Unicode.Scalar($0) })).utf8)
-        }
-        return (decoded, end + 2)
-    }
-
-    static func decodeQuotedPrintable(_ input: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count)
-        var index = 0
-        while index < input.count {
-            let byte = input[index]
-            if byte == UInt8(ascii: "=") {
-                if index + 1 < input.count, input[index + 1] == Bytes.newline {
-                    index += 2
-                    continue
-                }
-                if index + 2 < input.count, input[index + 1] == UInt8(ascii: "\r"), input[index + 2] == Bytes.newline {
-                    index += 3
-                    continue
-                }
-                if index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
-                    out.append(high << 4 | low)
-                    index += 3
-                    continue
-                }
-            }
-            out.append(byte)
-            index += 1
-        }
-        return out
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-
-    static func decodeBase64(_ input: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in input {
-            let value: UInt32
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - UInt8(ascii: "a")) + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0")) + 52
-            case UInt8(ascii: "+"): value = 62
-            case UInt8(ascii: "/"): value = 63
-            default: continue
-            }
-            accumulator = accumulator << 6 | value
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((accumulator >> UInt32(bits)) & 0xFF))
-            }
-        }
-        return out
     }
 }

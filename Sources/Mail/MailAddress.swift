@@ -1,4 +1,4 @@
-import Apply
+import MailFormat
 /// Mail addresses as git send-email handles them: `Name <user@host>` or a bare `user@host`,
 /// comma-separated lists, the bare address for the SMTP envelope, and the header form with the
 /// display name quoted or RFC 2047-encoded (`sanitize_address`).
@@ -62,7 +62,7 @@ public enum MailAddress {
         var name = String(address[..<open]).trimmingSpaces()
         let angle = String(address[open...])
         if name.isEmpty { return angle }
-        if RFC2047.isEncoded(name) { return "\(name) \(angle)" }
+        if RFC2047.isEncodedWord(name) { return "\(name) \(angle)" }
         // Remove unescaped quotes, then quote again if needed.
         var unquoted = ""
         var previous: Character = " "
@@ -76,7 +76,7 @@ public enum MailAddress {
         }
         name = unquoted
         if name.unicodeScalars.contains(where: { !$0.isASCII }) {
-            name = RFC2047.encode(name)
+            name = RFC2047.sendEmailWord(name)
         } else if name.unicodeScalars.contains(where: isSpecial) {
             var quoted = "\""
             for character in name {
@@ -103,39 +103,6 @@ public enum MailAddress {
         "[]()<>@,;:\\\".".unicodeScalars.contains(scalar) || scalar.value < 0x20 || scalar.value == 0x7f
     }
 }
-
-/// RFC 2047 encoded words, as git writes (`=?UTF-8?q?…?=`) and reads them (q and b).
-enum RFC2047 {
-    static func isEncoded(_ text: String) -> Bool {
-        text.hasPrefix("=?") && text.hasSuffix("?=")
-    }
-
-    /// git send-email's `quote_rfc2047`: everything but `-a-zA-Z0-9!*+/` as `=XX`.
-    static func encode(_ text: String) -> String {
-        var out = "=?UTF-8?q?"
-        for byte in text.utf8 {
-            let isPlain = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
-                || "-!*+/".utf8.contains(byte)
-            if isPlain {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += "=" + hexByte(byte)
-            }
-        }
-        return out + "?="
-    }
-
-    /// Decodes every encoded word of a header value (see `Apply.MailEncoding`).
-    static func decode(_ text: String) -> String {
-        MailEncoding.decodeHeader(text)
-    }
-
-    static func hexByte(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xf)]])
-    }
-}
-
 
 extension String {
     func trimmingSpaces() -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import MailFormat
 
 /// One mail file as `git format-patch` (or `kseries generate`) wrote it: the optional mbox
 /// `From <sha> Mon Sep 17 00:00:00 2001` line, the header fields, a blank line, the body.

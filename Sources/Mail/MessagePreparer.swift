@@ -1,4 +1,5 @@
 import Foundation
+import MailFormat
 
 /// Who gets one message; the caller computes them (MAINTAINERS, template, command line).
 public struct MessageRecipients: Sendable, Equatable {
@@ -170,7 +171,9 @@ public enum MessagePreparer {
             references.append(chain)
 
             // The header, in the file's order with our changes.
-            let date = RFC2822Date.format(seconds: firstSecond + Int64(index), timeZone: options.timeZone)
+            let second = firstSecond + Int64(index)
+            let offset = Int64(options.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(second))))
+            let date = RFC2822Date.sendEmailStyle(seconds: second, offsetSeconds: offset)
             var added: [String] = []
             if file.field("Date") == nil { added.append("Date: \(date)") }
             if file.field("Message-Id") == nil { added.append("Message-Id: \(messageID)") }
@@ -282,38 +285,4 @@ enum SeriesDigest {
         let text = String(value, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
     }
-}
-
-/// `Date:` values as git send-email writes them (`format_2822_time`): `Mon, 03 Nov 2025
-/// 16:00:00 +0100`, the day on two digits.
-public enum RFC2822Date {
-    public static func format(seconds: Int64, timeZone: TimeZone) -> String {
-        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
-        let local = seconds + offset
-        var days = local / 86_400
-        var second = local % 86_400
-        if second < 0 {
-            second += 86_400
-            days -= 1
-        }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let weekday = Int(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday.
-        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let minutes = abs(offset) / 60
-        let zone = (offset < 0 ? "-" : "+") + two(minutes / 60) + two(minutes % 60)
-        return "\(weekdays[weekday]), \(two(day)) \(months[Int(month) - 1]) \(year) "
-            + "\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) \(zone)"
-    }
-
-    private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

@@ -1,4 +1,5 @@
 import Git
+import MailFormat
 
 /// The cover letter of a series, `0/n`, as `git format-patch --cover-letter` writes it:
 /// subject and blurb, the shortlog of the patches, the diffstat of the whole series, and

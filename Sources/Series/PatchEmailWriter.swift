@@ -1,4 +1,5 @@
 import Git
+import MailFormat
 
 /// Writes one commit as the mail `git format-patch` writes for it (default configuration):
 /// mbox `From ` line, optional threading headers, `From:`, `Date:`, `Subject:`, MIME headers

@@ -1,5 +1,6 @@
 import Foundation
 import Mail
+import MailFormat
 import TestSupport
 import Testing
 
@@ -246,9 +247,9 @@ struct PreparationTests {
 
     @Test("dates as git send-email writes them: two-digit day, the zone's offset")
     func dates() {
-        #expect(RFC2822Date.format(seconds: 0, timeZone: TimeZone(secondsFromGMT: 0)!) == "Thu, 01 Jan 1970 00:00:00 +0000")
+        #expect(RFC2822Date.sendEmailStyle(seconds: 0, offsetSeconds: 0) == "Thu, 01 Jan 1970 00:00:00 +0000")
         #expect(
-            RFC2822Date.format(seconds: 1_709_251_199, timeZone: TimeZone(secondsFromGMT: -(5 * 3600 + 30 * 60))!)
+            RFC2822Date.sendEmailStyle(seconds: 1_709_251_199, offsetSeconds: -(5 * 3600 + 30 * 60))
                 == "Thu, 29 Feb 2024 18:29:59 -0530")
     }
 

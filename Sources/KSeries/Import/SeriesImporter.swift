@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Git
+import MailFormat
 import Policy
 import Series
 
@@ -340,7 +341,7 @@ public struct SeriesImporter {
         }
         let name = author[..<open].trimmingCharacters(in: .whitespaces)
         let email = String(author[author.index(after: open)..<close])
-        let (time, offset) = patch.date.flatMap(MailDate.parse) ?? (fallback.time, fallback.offsetMinutes)
+        let (time, offset) = patch.date.flatMap(RFC2822Date.parse) ?? (fallback.time, fallback.offsetMinutes)
         return Signature(name: name.isEmpty ? email : name, email: email, time: time, offsetMinutes: offset)
     }
 }

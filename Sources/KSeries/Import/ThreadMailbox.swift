@@ -1,5 +1,6 @@
 import Apply
 import Foundation
+import MailFormat
 
 /// The mails of a saved thread or series: an mbox (`git format-patch --stdout`, `b4 mbox`,
 /// lore's `t.mbox`), a single mail, or a folder of `.patch`/`.eml` files. Only what kseries
@@ -107,7 +108,7 @@ struct ThreadMailbox {
         var name: String?
         var value = ""
         func flush() {
-            if let name { headers[name, default: []].append(MailEncoding.decodeHeader(value.trimmingCharacters(in: .whitespaces))) }
+            if let name { headers[name, default: []].append(RFC2047.decode(value.trimmingCharacters(in: .whitespaces))) }
             name = nil
             value = ""
         }
@@ -144,7 +145,7 @@ struct ThreadMailbox {
     /// The plain text of a body: decoded, and for a multipart mail its first `text/plain` part.
     static func decodeBody(_ body: String, contentType: String, encoding: String) -> String {
         let type = contentType.lowercased()
-        if type.hasPrefix("multipart/"), let boundary = MailEncoding.parameter("boundary", in: contentType) {
+        if type.hasPrefix("multipart/"), let boundary = TransferEncoding.parameter("boundary", in: contentType) {
             let parts = body.components(separatedBy: "--" + boundary)
             for part in parts.dropFirst() where !part.hasPrefix("--") {
                 let mail = parse(part.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map { $0 }, file: "", line: 0)
@@ -154,8 +155,8 @@ struct ThreadMailbox {
             return ""
         }
         switch encoding.lowercased().trimmingCharacters(in: .whitespaces) {
-        case "quoted-printable": return String(decoding: MailEncoding.decodeQuotedPrintable(Array(body.utf8)), as: UTF8.self)
-        case "base64": return String(decoding: MailEncoding.decodeBase64(Array(body.utf8)), as: UTF8.self)
+        case "quoted-printable": return String(decoding: TransferEncoding.decodeQuotedPrintable(Array(body.utf8)), as: UTF8.self)
+        case "base64": return String(decoding: TransferEncoding.decodeBase64(Array(body.utf8)), as: UTF8.self)
         default: return body
         }
     }

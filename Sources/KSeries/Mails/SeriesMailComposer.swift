@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import MailFormat
 import Series
 
 /// Turns commits into the mails `git format-patch` writes for them, with the options kernel
