@@ -158,7 +158,7 @@ public struct ScopeFinder: Sendable {
                 candidates: listed.prefix(Self.listedCandidates).map { candidateLine($0, blocks: blocks) })
         }
         if all.isEmpty {
-            let similar = similarScopes(to: scope)
+            let similar = ScopeSuggester(finder: self).similarScopes(to: scope)
             let declared = declarations(of: scope)
             var error = failure(.scopeNotFound(similar: similar, declarations: declared))
             error.candidates = (declared + similar.map(\.line)).sorted().map {
@@ -368,59 +368,6 @@ public struct ScopeFinder: Sendable {
             frame: .lines(first: start.line, last: end.lastLine))
     }
 
-    // MARK: - Similar names
-
-    /// Defined scopes whose names are close to the one asked for: edit distance at most 2,
-    /// one name a prefix of the other, or the same name with another tag keyword.
-    func similarScopes(to scope: SourceScope) -> [ScopeCandidate] {
-        if case .conditional(let condition) = scope { return similarBranches(to: condition) }
-        guard let wanted = Self.name(of: scope) else { return [] }
-        var ranked: [(distance: Int, candidate: ScopeCandidate)] = []
-        for (candidate, line) in definedScopes() where candidate != scope {
-            guard Self.isSameKind(candidate, scope), let name = Self.name(of: candidate) else { continue }
-            let distance = EditDistance.between(name, wanted, limit: 3)
-            let prefixed = min(name.count, wanted.count) >= 4 && (name.hasPrefix(wanted) || wanted.hasPrefix(name))
-            guard distance <= 2 || prefixed else { continue }
-            ranked.append((distance, ScopeCandidate(scope: candidate, line: line)))
-        }
-        ranked.sort { ($0.distance, $0.candidate.line) < ($1.distance, $1.candidate.line) }
-        return ranked.prefix(5).map(\.candidate)
-    }
-
-    /// Branches whose condition shares a name with the one asked for, contains it, or is close
-    /// to it.
-    private func similarBranches(to condition: String) -> [ScopeCandidate] {
-        let wanted = ConditionText.normalizedTokens(ofQuery: condition)
-        let names = Set(wanted.filter { $0.utf8.first.map(ASCII.isIdentifierStart) ?? false })
-        var found: [ScopeCandidate] = []
-        for block in conditionalBlocks() {
-            for branch in block.branches where !branch.condition.isEmpty {
-                let tokens = ConditionText.normalizedTokens(branch.condition)
-                let text = tokens.joined()
-                let close =
-                    EditDistance.between(text, wanted.joined(), limit: 3) <= 2
-                    || (!wanted.isEmpty && text.contains(wanted.joined()))
-                guard close || !names.isDisjoint(with: tokens) else { continue }
-                found.append(ScopeCandidate(scope: .conditional(branch.condition), line: branch.directive.line))
-            }
-        }
-        return Array(found.prefix(5))
-    }
-
-    private static func name(of scope: SourceScope) -> String? {
-        switch scope {
-        case .file, .includes, .conditional: nil
-        case .function(let name), .structure(_, let name), .macro(let name): name
-        }
-    }
-
-    private static func isSameKind(_ first: SourceScope, _ second: SourceScope) -> Bool {
-        switch (first, second) {
-        case (.function, .function), (.structure, .structure), (.macro, .macro): true
-        default: false
-        }
-    }
-
     // MARK: - Shapes
 
     private enum TagShape {
@@ -504,53 +451,5 @@ public struct ScopeFinder: Sendable {
                 && source.bytes[token.range.lowerBound] == spelling.utf8Start.pointee
         }
         return source.token(token, is: spelling)
-    }
-}
-
-/// A defined scope offered as a correction when the requested one is not found.
-public struct ScopeCandidate: Sendable, Hashable, CustomStringConvertible {
-    /// The scope that is defined.
-    public let scope: SourceScope
-    /// The line of its first definition.
-    public let line: Int
-
-    /// Makes a candidate.
-    public init(scope: SourceScope, line: Int) {
-        self.scope = scope
-        self.line = line
-    }
-
-    /// `vcpu_load (line 203)` for functions, `struct kvm (line 12)` for tagged types.
-    public var description: String {
-        switch scope {
-        case .function(let name): "\(name) (line \(line))"
-        default: "\(scope) (line \(line))"
-        }
-    }
-}
-
-/// A function name written as a macro call, `SYSCALL_DEFINE3(read)`: the macro and the tokens
-/// of its first argument.
-struct MacroCallName: Hashable {
-    let macro: String
-    let argument: [String]
-
-    init?(_ text: String) {
-        let lexed = CLexer.lex(text)
-        let spellings = lexed.tokens.map { lexed.text(of: $0) }
-        guard spellings.count >= 4, lexed.tokens[0].kind == .identifier, spellings[1] == "(",
-            spellings.last == ")"
-        else { return nil }
-        macro = spellings[0]
-        // The first argument: up to a comma outside nested parentheses, or the closing `)`.
-        var depth = 0
-        var end = 2
-        while end < spellings.count - 1 {
-            if spellings[end] == "(" { depth += 1 }
-            if spellings[end] == ")" { depth -= 1 }
-            if depth == 0, spellings[end] == "," { break }
-            end += 1
-        }
-        argument = Array(spellings[2..<end])
     }
 }

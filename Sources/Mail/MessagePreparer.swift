@@ -98,126 +98,151 @@ public enum MessagePreparer {
             let subject = RFC2047.decode(subjectField.value)
             try checkLineLengths(file, subject: subject)
 
-            // From: the sender replaces the author, who then opens the body.
-            let fileFrom = file.field("From")?.value
-            var body = file.body
-            // git send-email always declares MIME 1.0 and the transfer encoding, and the
-            // charset when it moves a non-ASCII author into a plain body.
-            var extraHeaders: [String] = []
-            if file.field("MIME-Version") == nil { extraHeaders.append("MIME-Version: 1.0") }
-            let from: String
-            if let sender = options.sender.map(MailAddress.sanitized) {
-                from = sender
-                if let fileFrom, !sameMailbox(fileFrom, sender) {
-                    let author = RFC2047.decode(fileFrom)
-                    body = Array("From: \(author)\n\n".utf8) + body
-                    if author.unicodeScalars.contains(where: { !$0.isASCII }) && file.field("Content-Type") == nil {
-                        extraHeaders.append("Content-Type: text/plain; charset=UTF-8")
-                    }
-                }
-            } else if let fileFrom {
-                from = fileFrom
-            } else {
-                throw MailError(
-                    .malformedMessage, "the mail has no From header and no sender is configured (sendemail.from)",
-                    fileName: file.fileName, subject: subject)
-            }
-
-            // Recipients: the caller's first, then those already in the file's headers.
-            let given = recipients(file)
-            let fileTo = file.fields.filter { $0.hasName("To") }.flatMap { MailAddress.splitList($0.value) }
-            let fileCc = file.fields.filter { $0.hasName("Cc") }.flatMap { MailAddress.splitList($0.value) }
-            let to = MailAddress.unique((given.to + fileTo).map(MailAddress.sanitized))
-            let toKeys = Set(to.compactMap { MailAddress.addrSpec($0)?.lowercased() })
-            let cc = MailAddress.unique((given.cc + fileCc).map(MailAddress.sanitized))
-                .filter { !toKeys.contains(MailAddress.addrSpec($0)?.lowercased() ?? $0) }
-            var envelopeRecipients: [String] = []
-            for address in to + cc + given.bcc {
-                guard let bare = MailAddress.addrSpec(address) else {
-                    throw MailError(
-                        .malformedMessage, "'\(address)' is not a mail address", fileName: file.fileName, subject: subject,
-                        address: address)
-                }
-                envelopeRecipients.append(bare)
-            }
-            envelopeRecipients = MailAddress.unique(envelopeRecipients)
-            guard !envelopeRecipients.isEmpty else {
-                throw MailError(.noRecipients, "the message has no recipient", fileName: file.fileName, subject: subject)
-            }
-
+            let sender = try Self.sender(of: file, subject: subject, options: options)
+            let addressees = try Self.addressees(of: file, subject: subject, given: recipients(file))
+            var extraHeaders = sender.extraHeaders
             if file.field("Content-Transfer-Encoding") == nil { extraHeaders.append("Content-Transfer-Encoding: 8bit") }
 
-            // Threading.
-            let messageID = file.field("Message-Id")?.value ?? "<\(digest).\(index + 1)@\(domain(of: from))>"
-            var threadingHeaders: [String] = []
-            var chain: [String]
-            if let inReplyTo = file.field("In-Reply-To")?.value {
-                let fileReferences = file.field("References").map { $0.value.split(separator: " ").map(String.init) }
-                chain = (fileReferences ?? [inReplyTo]) + [messageID]
-            } else {
-                var parent: [String]? = nil
-                if options.threading != .none, index > 0 {
-                    parent = options.threading == .shallow ? references[0] : references[index - 1]
-                } else if let inReplyTo = options.inReplyTo, index == 0 || options.threading == .none {
-                    parent = [inReplyTo]
-                }
-                if let parent, let last = parent.last {
-                    threadingHeaders = ["In-Reply-To: \(last)", "References: " + parent.joined(separator: "\n ")]
-                    chain = parent + [messageID]
-                } else {
-                    chain = [messageID]
-                }
-            }
-            references.append(chain)
+            let messageID = file.field("Message-Id")?.value ?? "<\(digest).\(index + 1)@\(domain(of: sender.from))>"
+            let thread = threading(of: file, at: index, messageID: messageID, earlier: references, options: options)
+            references.append(thread.chain)
 
-            // The header, in the file's order with our changes.
             let second = firstSecond + Int64(index)
             let offset = Int64(options.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(second))))
             let date = RFC2822Date.sendEmailStyle(seconds: second, offsetSeconds: offset)
             var added: [String] = []
             if file.field("Date") == nil { added.append("Date: \(date)") }
             if file.field("Message-Id") == nil { added.append("Message-Id: \(messageID)") }
-            added += threadingHeaders + extraHeaders
-            var header: [UInt8] = []
-            var wroteFrom = false
-            func writeFromAndRecipients() {
-                header += Array("From: \(from)\n".utf8)
-                if !to.isEmpty { header += Array("To: \(to.joined(separator: ",\n\t"))\n".utf8) }
-                if !cc.isEmpty { header += Array("Cc: \(cc.joined(separator: ",\n\t"))\n".utf8) }
-                wroteFrom = true
-            }
-            if file.field("From") == nil { writeFromAndRecipients() }
-            for field in file.fields {
-                if field.hasName("From") {
-                    if !wroteFrom { writeFromAndRecipients() }
-                } else if field.hasName("To") || field.hasName("Cc") || field.hasName("Bcc") {
-                    continue
-                } else if field.hasName("Date") {
-                    header += Array("Date: \(date)\n".utf8)
-                } else {
-                    header += field.raw
-                    if field.hasName("Subject") {
-                        for line in added { header += Array("\(line)\n".utf8) }
-                        added = []
-                    }
-                }
-            }
-            let bytes = header + [UInt8(ascii: "\n")] + body
+            added += thread.headers + extraHeaders
+            let header = Self.header(of: file, from: sender.from, to: addressees.to, cc: addressees.cc, date: date, added: added)
 
-            let envelopeSender: String
-            switch options.envelopeSender {
-            case .fromHeader, .auto: envelopeSender = MailAddress.addrSpec(from) ?? from
-            case .address(let address): envelopeSender = MailAddress.addrSpec(address) ?? address
-            }
             messages.append(
                 PreparedMessage(
                     fileName: file.fileName, subject: subject, messageID: messageID,
                     envelope: Envelope(
-                        sender: envelopeSender, senderIsExplicit: options.envelopeSender != .fromHeader,
-                        recipients: envelopeRecipients),
-                    bytes: bytes))
+                        sender: envelopeSender(from: sender.from, options: options),
+                        senderIsExplicit: options.envelopeSender != .fromHeader, recipients: addressees.envelope),
+                    bytes: header + [UInt8(ascii: "\n")] + sender.body))
         }
         return messages
+    }
+
+    /// The `From:` the message goes out with, and what that changes: with a configured sender
+    /// that is not the author, the author opens the body (`From: author` and a blank line), as
+    /// git send-email writes it. git send-email always declares MIME 1.0, and the charset when
+    /// it moves a non-ASCII author into a plain body.
+    private static func sender(
+        of file: MailFile, subject: String, options: PreparationOptions
+    ) throws(MailError) -> (from: String, body: [UInt8], extraHeaders: [String]) {
+        let fileFrom = file.field("From")?.value
+        var body = file.body
+        var extraHeaders: [String] = []
+        if file.field("MIME-Version") == nil { extraHeaders.append("MIME-Version: 1.0") }
+        if let sender = options.sender.map(MailAddress.sanitized) {
+            if let fileFrom, !sameMailbox(fileFrom, sender) {
+                let author = RFC2047.decode(fileFrom)
+                body = Array("From: \(author)\n\n".utf8) + body
+                if author.unicodeScalars.contains(where: { !$0.isASCII }) && file.field("Content-Type") == nil {
+                    extraHeaders.append("Content-Type: text/plain; charset=UTF-8")
+                }
+            }
+            return (sender, body, extraHeaders)
+        }
+        guard let fileFrom else {
+            throw MailError(
+                .malformedMessage, "the mail has no From header and no sender is configured (sendemail.from)",
+                fileName: file.fileName, subject: subject)
+        }
+        return (fileFrom, body, extraHeaders)
+    }
+
+    /// `To:` and `Cc:` (the caller's first, then those already in the file, each once, an
+    /// address in `To:` not repeated in `Cc:`) and the envelope's recipients (with `Bcc:`).
+    private static func addressees(
+        of file: MailFile, subject: String, given: MessageRecipients
+    ) throws(MailError) -> (to: [String], cc: [String], envelope: [String]) {
+        let fileTo = file.fields.filter { $0.hasName("To") }.flatMap { MailAddress.splitList($0.value) }
+        let fileCc = file.fields.filter { $0.hasName("Cc") }.flatMap { MailAddress.splitList($0.value) }
+        let to = MailAddress.unique((given.to + fileTo).map(MailAddress.sanitized))
+        let toKeys = Set(to.compactMap { MailAddress.addrSpec($0)?.lowercased() })
+        let cc = MailAddress.unique((given.cc + fileCc).map(MailAddress.sanitized))
+            .filter { !toKeys.contains(MailAddress.addrSpec($0)?.lowercased() ?? $0) }
+        var envelope: [String] = []
+        for address in to + cc + given.bcc {
+            guard let bare = MailAddress.addrSpec(address) else {
+                throw MailError(
+                    .malformedMessage, "'\(address)' is not a mail address", fileName: file.fileName, subject: subject,
+                    address: address)
+            }
+            envelope.append(bare)
+        }
+        envelope = MailAddress.unique(envelope)
+        guard !envelope.isEmpty else {
+            throw MailError(.noRecipients, "the message has no recipient", fileName: file.fileName, subject: subject)
+        }
+        return (to, cc, envelope)
+    }
+
+    /// The threading headers to add and the message's `References` chain (its id last): the
+    /// file's own `In-Reply-To`/`References` when it has them; else a reply to the cover letter
+    /// (shallow) or to the previous message (chained), or to `options.inReplyTo`.
+    private static func threading(
+        of file: MailFile, at index: Int, messageID: String, earlier references: [[String]], options: PreparationOptions
+    ) -> (headers: [String], chain: [String]) {
+        if let inReplyTo = file.field("In-Reply-To")?.value {
+            let fileReferences = file.field("References").map { $0.value.split(separator: " ").map(String.init) }
+            return ([], (fileReferences ?? [inReplyTo]) + [messageID])
+        }
+        var parent: [String]? = nil
+        if options.threading != .none, index > 0 {
+            parent = options.threading == .shallow ? references[0] : references[index - 1]
+        } else if let inReplyTo = options.inReplyTo, index == 0 || options.threading == .none {
+            parent = [inReplyTo]
+        }
+        guard let parent, let last = parent.last else { return ([], [messageID]) }
+        return (["In-Reply-To: \(last)", "References: " + parent.joined(separator: "\n ")], parent + [messageID])
+    }
+
+    /// The header in the file's order with the changes: `From:` then `To:`/`Cc:` where the
+    /// file's `From:` was (first when it had none), `Bcc:` never written, `Date:` replaced,
+    /// and `added` right after `Subject:`.
+    private static func header(
+        of file: MailFile, from: String, to: [String], cc: [String], date: String, added: [String]
+    ) -> [UInt8] {
+        var added = added
+        var header: [UInt8] = []
+        var wroteFrom = false
+        func writeFromAndRecipients() {
+            header += Array("From: \(from)\n".utf8)
+            if !to.isEmpty { header += Array("To: \(to.joined(separator: ",\n\t"))\n".utf8) }
+            if !cc.isEmpty { header += Array("Cc: \(cc.joined(separator: ",\n\t"))\n".utf8) }
+            wroteFrom = true
+        }
+        if file.field("From") == nil { writeFromAndRecipients() }
+        for field in file.fields {
+            if field.hasName("From") {
+                if !wroteFrom { writeFromAndRecipients() }
+            } else if field.hasName("To") || field.hasName("Cc") || field.hasName("Bcc") {
+                continue
+            } else if field.hasName("Date") {
+                header += Array("Date: \(date)\n".utf8)
+            } else {
+                header += field.raw
+                if field.hasName("Subject") {
+                    for line in added { header += Array("\(line)\n".utf8) }
+                    added = []
+                }
+            }
+        }
+        return header
+    }
+
+    /// The envelope's sender: the `From:` address, or `sendemail.envelopeSender`'s.
+    private static func envelopeSender(from: String, options: PreparationOptions) -> String {
+        switch options.envelopeSender {
+        case .fromHeader, .auto: MailAddress.addrSpec(from) ?? from
+        case .address(let address): MailAddress.addrSpec(address) ?? address
+        }
     }
 
     private static func checkLineLengths(_ file: MailFile, subject: String) throws(MailError) {

@@ -1,6 +1,7 @@
 import CSource
 import Foundation
 import Testing
+import TestSupport
 
 /// Oracle: on every `.c` and `.h` file under `kernel/`, `virt/`, `include/linux/` and
 /// `arch/x86/kvm/` of both real kernels, the function definitions `ScopeFinder` finds are the
@@ -56,28 +57,20 @@ struct CtagsOracleTests {
         )
     ]
 
-    /// A tree checked out in a scratch folder, removed at the end.
+    /// A tree checked out in a scratch folder, removed with the value.
     struct Checkout {
-        let folder: URL
+        let scratch: ScratchDirectory
+        var folder: URL { URL(fileURLWithPath: scratch.path) }
 
         init(ref: String) throws {
-            let repository = KernelTree.repository
-            guard FileManager.default.fileExists(atPath: repository + "/HEAD") else {
-                throw KernelTree.Failure(
-                    description: "no kernel tree at \(repository): run scripts/kernel-tree to build it")
-            }
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("kseries-ctags-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let archive = folder.appendingPathComponent("tree.tar").path
-            try Self.run(
-                "/usr/bin/env",
-                ["git", "--git-dir=\(repository)", "archive", "--format=tar", "-o", archive, ref]
-                    + CtagsOracleTests.folders)
-            try Self.run("/usr/bin/env", ["tar", "-xf", archive, "-C", folder.path])
+            let repository = try KernelTree.require()
+            scratch = try ScratchDirectory("kseries-ctags")
+            let archive = "\(scratch.path)/tree.tar"
+            try ProcessRunner.checked(
+                ["git", "--git-dir=\(repository)", "archive", "--format=tar", "-o", archive, ref] + CtagsOracleTests.folders)
+            try ProcessRunner.checked(["tar", "-xf", archive, "-C", scratch.path])
             try FileManager.default.removeItem(atPath: archive)
         }
-
-        func remove() { try? FileManager.default.removeItem(at: folder) }
 
         /// Every `.c` and `.h` file, as a path relative to the checkout, sorted.
         func sourcePaths() -> [String] {
@@ -91,12 +84,15 @@ struct CtagsOracleTests {
 
         /// What ctags reports as function definitions.
         func ctagsDefinitions() throws -> Set<Definition> {
-            let output = try Self.run(
-                "/usr/bin/env",
+            let ctags = try ProcessRunner.run(
                 [
                     "ctags", "--languages=C", "--langmap=C:+.h", "--kinds-C=f", "--fields=+n", "--output-format=json",
                     "--sort=no", "-R", "-f", "-", ".",
-                ], in: folder)
+                ], in: scratch.path)
+            guard ctags.status == 0 else {
+                throw ProcessFailure(command: ["ctags"], output: ctags)  // Debian's universal-ctags (scripts/bootstrap)
+            }
+            let output = ctags.stdout
             var found: Set<Definition> = []
             for line in output.split(separator: UInt8(ascii: "\n")) {
                 guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
@@ -108,33 +104,6 @@ struct CtagsOracleTests {
             }
             return found
         }
-
-        /// Runs a program and returns its standard output; its standard error goes to a file
-        /// (so that neither pipe can fill up and block it) and into the error when it fails.
-        @discardableResult
-        static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> [UInt8] {
-            let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "kseries-\(UUID().uuidString).err")
-            _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: errorFile) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            if let directory { process.currentDirectoryURL = directory }
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = try FileHandle(forWritingTo: errorFile)
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                let message = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-                throw KernelTree.Failure(
-                    description: "\(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(message)"
-                        + (arguments.first == "ctags" ? "; ctags is Debian's universal-ctags (scripts/bootstrap)" : ""))
-            }
-            return [UInt8](data)
-        }
     }
 
     @Test(
@@ -142,7 +111,6 @@ struct CtagsOracleTests {
     )
     func agreement(ref: String) throws {
         let checkout = try Checkout(ref: ref)
-        defer { checkout.remove() }
         let clock = ContinuousClock()
         let ctags = try checkout.ctagsDefinitions()
 

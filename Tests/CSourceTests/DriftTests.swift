@@ -1,5 +1,6 @@
 import CSource
 import Testing
+import TestSupport
 
 /// Synthetic drift of real files: v6.12's `virt/kvm/kvm_main.c` and `kernel/rcu/tree.c`,
 /// changed the ways code changes between releases, must keep taking the same edits at the same
@@ -43,7 +44,7 @@ struct DriftTests {
 
     @Test("re-indented code: the new lines take the new indentation")
     func reindented() throws {
-        let original = try KernelTree.file(Self.kvmMain, at: "v6.12-deb")
+        let original = try KernelTree.show("v6.12-deb", Self.kvmMain)
         let mutated = try replacing(
             "{\n\tint cpu = get_cpu();\n\n\t__this_cpu_write(kvm_running_vcpu, vcpu);",
             with: "{\n        int cpu = get_cpu();\n\n        __this_cpu_write(kvm_running_vcpu, vcpu);", in: original)
@@ -56,7 +57,7 @@ struct DriftTests {
 
     @Test("new lines and comments before and inside the anchor")
     func commentsInside() throws {
-        let original = try KernelTree.file(Self.kvmMain, at: "v6.12-deb")
+        let original = try KernelTree.show("v6.12-deb", Self.kvmMain)
         let mutated = try replacing(
             "{\n\tint cpu = get_cpu();\n",
             with: "{\n\t/* Pin the vCPU's thread. */\n\tint cpu = /* not yet migrated */\n\t\tget_cpu( ) ;\n",
@@ -68,7 +69,7 @@ struct DriftTests {
 
     @Test("the function moved elsewhere in the file")
     func moved() throws {
-        let original = try KernelTree.file(Self.kvmMain, at: "v6.12-deb")
+        let original = try KernelTree.show("v6.12-deb", Self.kvmMain)
         let function = """
             void vcpu_load(struct kvm_vcpu *vcpu)
             {
@@ -94,7 +95,7 @@ struct DriftTests {
 
     @Test("a comment holding the anchor's text never matches")
     func anchorInComment() throws {
-        let original = try KernelTree.file(Self.kvmMain, at: "v6.12-deb")
+        let original = try KernelTree.show("v6.12-deb", Self.kvmMain)
         let mutated = try replacing(
             "\tput_cpu();\n}\nEXPORT_SYMBOL_GPL(vcpu_load);",
             with:
@@ -107,7 +108,7 @@ struct DriftTests {
 
     @Test("a look-alike statement in another function does not count")
     func lookAlikeElsewhere() throws {
-        let original = try KernelTree.file(Self.kvmMain, at: "v6.12-deb")
+        let original = try KernelTree.show("v6.12-deb", Self.kvmMain)
         let mutated = try replacing(
             "{\n\tpreempt_disable();\n\tkvm_arch_vcpu_put(vcpu);",
             with: "{\n\tint cpu = get_cpu();\n\n\tpreempt_disable();\n\tkvm_arch_vcpu_put(vcpu);", in: original)
@@ -121,7 +122,7 @@ struct DriftTests {
 
     @Test("the same statement twice in the function is an ambiguity that shows both")
     func twiceInFunction() throws {
-        let original = try KernelTree.file(Self.kvmMain, at: "v6.12-deb")
+        let original = try KernelTree.show("v6.12-deb", Self.kvmMain)
         let mutated = try replacing(
             "\tkvm_arch_vcpu_load(vcpu, cpu);\n\tput_cpu();\n}\nEXPORT_SYMBOL_GPL(vcpu_load);",
             with:
@@ -148,7 +149,7 @@ struct DriftTests {
 
     @Test("rcu_pending: the condition re-wrapped, commented, with a look-alike in rcu_sched_clock_irq")
     func rcuPendingDrift() throws {
-        let original = try KernelTree.file(Self.tree, at: "v6.12-deb")
+        let original = try KernelTree.show("v6.12-deb", Self.tree)
         // The real file already has `if (user || rcu_is_cpu_rrupt_from_idle())` in another function.
         #expect(original.occurrences(of: "rcu_is_cpu_rrupt_from_idle()").count == 3)
         let rewrapped = try replacing(

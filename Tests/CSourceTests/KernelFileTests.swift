@@ -1,5 +1,6 @@
 import CSource
 import Testing
+import TestSupport
 
 /// Edits on the real 6.1 and 6.12 sources. Each test rebuilds the expected file from the
 /// original by one textual replacement, so every byte outside the edit is checked too.
@@ -11,7 +12,7 @@ struct KernelFileTests {
         _ path: String, at ref: String, _ edits: [SourceEdit], replacing old: String, with new: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let original = try KernelTree.file(path, at: ref)
+        let original = try KernelTree.show(ref, path)
         var editor = CSourceEditor(bytes: original, path: path)
         for edit in edits { try editor.apply(edit) }
         let expected = try #require(
@@ -154,7 +155,7 @@ struct KernelFileTests {
         ])
     func guestExitAlternatives(ref: String, stubBody: String, type: String) throws {
         let path = "include/linux/context_tracking.h"
-        let bytes = try KernelTree.file(path, at: ref)
+        let bytes = try KernelTree.show(ref, path)
         // The real definition, then the stub for kernels without user context tracking.
         let realLine = try bytes.line(of: "\nstatic __always_inline \(type) context_tracking_guest_exit(void)\n", offset: 1)
         let stubLine = try bytes.line(of: " context_tracking_guest_exit(void) {", offset: 0)
@@ -252,7 +253,7 @@ struct KernelFileTests {
                 	context_tracking_guest_stop_run_loop();
                 }
                 """)
-        let bytes = try KernelTree.file(path, at: "v6.12-deb")
+        let bytes = try KernelTree.show("v6.12-deb", path)
         var editor = CSourceEditor(bytes: bytes, path: path)
         let nearest = try bytes.line(of: "\tif (!context_tracking_guest_exit()) {")
         #expect(
@@ -270,7 +271,7 @@ struct KernelFileTests {
     @Test("a wrong anchor in a real file names the nearest line", arguments: KernelTree.refs)
     func realMiss(ref: String) throws {
         let path = "virt/kvm/kvm_main.c"
-        let bytes = try KernelTree.file(path, at: ref)
+        let bytes = try KernelTree.show(ref, path)
         var editor = CSourceEditor(bytes: bytes, path: path)
         let line = try bytes.line(of: "vcpu_load(struct kvm_vcpu *vcpu)\n{\n\tint cpu = get_cpu();", offset: 2)
         #expect(
@@ -294,7 +295,7 @@ struct KernelFileTests {
         ])
     func columnZeroBraces(path: String) throws {
         for ref in KernelTree.refs {
-            let lexed = CLexer.lex(try KernelTree.file(path, at: ref))
+            let lexed = CLexer.lex(try KernelTree.show(ref, path))
             let finder = ScopeFinder(lexed)
             try #require(lexed.lineCount >= 1, "\(ref):\(path) lexed to no lines")
             let braceLines = Set(

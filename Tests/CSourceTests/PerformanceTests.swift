@@ -1,5 +1,6 @@
 import CSource
 import Testing
+import TestSupport
 
 @Suite("Performance")
 struct PerformanceTests {
@@ -8,7 +9,7 @@ struct PerformanceTests {
     /// the log; speed goals live in the benchmarks (`scripts/benchmark-*`), not in tests.
     @Test("lex kernel/rcu/tree.c and find rcu_pending, five times")
     func lexAndFind() throws {
-        let bytes = try KernelTree.file("kernel/rcu/tree.c", at: "v6.12-deb")
+        let bytes = try KernelTree.show("v6.12-deb", "kernel/rcu/tree.c")
         let definition = try bytes.line(of: "\nstatic int rcu_pending(int user)\n", offset: 1)
         let clock = ContinuousClock()
         var best = Duration.seconds(3600)

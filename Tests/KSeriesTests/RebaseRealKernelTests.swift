@@ -39,7 +39,7 @@ struct RebaseRealKernelTests {
                     outputDirectory: output.path, environment: environment))
         }
 
-        func rebase(_ series: String, onto: String) throws(SeriesVersionError) -> SeriesRebaser.Result {
+        func rebase(_ series: String, onto: String) throws(KSeriesError) -> SeriesRebaser.Result {
             try SeriesRebaser().rebase(
                 .init(
                     series: series, onto: onto, treePath: clone.path, outputDirectory: output.path, templates: templates,

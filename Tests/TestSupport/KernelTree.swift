@@ -2,6 +2,9 @@ import Foundation
 
 /// The real kernel repository built by `scripts/kernel-tree` (tags `v6.1-deb`, `v6.12-deb`).
 public enum KernelTree {
+    /// The two kernels the tree holds, newest first.
+    public static let refs = ["v6.12-deb", "v6.1-deb"]
+
     /// Its path: `$KSERIES_KERNEL_TREE`, else `~/.cache/kseries/linux`.
     public static var path: String {
         if let path = ProcessInfo.processInfo.environment["KSERIES_KERNEL_TREE"], !path.isEmpty { return path }

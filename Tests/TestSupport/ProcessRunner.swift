@@ -15,6 +15,11 @@ public struct ProcessFailure: Error, CustomStringConvertible {
     public var command: [String]
     public var output: ProcessOutput
 
+    public init(command: [String], output: ProcessOutput) {
+        self.command = command
+        self.output = output
+    }
+
     public var description: String {
         "\(command.joined(separator: " ")) exited \(output.status)\n\(output.stderrText)\(output.stdoutText)"
     }

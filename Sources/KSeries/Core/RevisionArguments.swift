@@ -34,22 +34,22 @@ public struct RevisionArguments: Sendable, Equatable {
         return (parts + revisions).joined(separator: " ")
     }
 
-    public func resolve(in repository: Repository) throws(FormatError) -> Resolved {
+    public func resolve(in repository: Repository) throws(KSeriesError) -> Resolved {
         var including: [ObjectID] = []
         var excluding: [ObjectID] = []
         var positives: [String] = []
-        func commit(_ revision: String) throws(FormatError) -> ObjectID {
+        func commit(_ revision: String) throws(KSeriesError) -> ObjectID {
             let name = revision.isEmpty ? "HEAD" : revision
             do {
                 return try repository.commitID(forRevision: name)
             } catch {
-                throw .revision("'\(name)' does not name a commit in \(repository.displayPath): \(error.message)")
+                throw .revision(name, problem: "does not name a commit in \(repository.displayPath): \(error.message)")
             }
         }
         var pending = 0
         for argument in revisions {
             if argument.contains("...") {
-                throw .revision("'\(argument)': symmetric ranges (A...B) are not supported; use A..B")
+                throw .revision(argument, problem: "is a symmetric range; symmetric ranges (A...B) are not supported; use A..B")
             }
             if let range = argument.range(of: "..") {
                 excluding.append(try commit(String(argument[..<range.lowerBound])))
@@ -74,7 +74,7 @@ public struct RevisionArguments: Sendable, Equatable {
         }
         if including.isEmpty {
             guard maxCount != nil || root || revisions.isEmpty == false else {
-                throw .revision("no revision range given (e.g. v6.12..HEAD, a single <since>, or -<n>)")
+                throw .revision("", problem: "no revision range given (e.g. v6.12..HEAD, a single <since>, or -<n>)")
             }
             including = [try commit("HEAD")]
             positives = ["HEAD"]

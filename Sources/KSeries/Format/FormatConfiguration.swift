@@ -80,7 +80,7 @@ public struct FormatConfiguration: Sendable, Equatable {
     public init() {}
 
     /// Reads the keys from `configuration`; throws on a value git would refuse.
-    public init(_ configuration: Configuration) throws(FormatError) {
+    public init(_ configuration: Configuration) throws(KSeriesError) {
         for (name, value) in configuration.entries(matching: "^(format|diff|core)\\..*$") {
             let key = name.lowercased()
             if Self.unsupportedKeys.contains(key) {
@@ -91,14 +91,14 @@ public struct FormatConfiguration: Sendable, Equatable {
         }
     }
 
-    private mutating func apply(name: String, value: String?) throws(FormatError) {
-        func string() throws(FormatError) -> String {
-            guard let value else { throw .option("\(name) has no value in the git configuration (missing '= <value>')") }
+    private mutating func apply(name: String, value: String?) throws(KSeriesError) {
+        func string() throws(KSeriesError) -> String {
+            guard let value else { throw .configuration(key: name, problem: "has no value in the git configuration (missing '= <value>')") }
             return value
         }
-        func boolean() throws(FormatError) -> Bool { try Self.boolean(name: name, value) }
+        func boolean() throws(KSeriesError) -> Bool { try Self.boolean(name: name, value) }
         /// `auto` (nil) or a boolean, as format.numbered and format.coverLetter take.
-        func autoOrBoolean() throws(FormatError) -> Bool? { value?.lowercased() == "auto" ? nil : try boolean() }
+        func autoOrBoolean() throws(KSeriesError) -> Bool? { value?.lowercased() == "auto" ? nil : try boolean() }
         switch name {
         case "format.headers": addHeader(try string())
         case "format.to": to.append(try string())
@@ -128,12 +128,12 @@ public struct FormatConfiguration: Sendable, Equatable {
         case "format.coverfromdescription":
             let text = try string()
             guard let mode = CoverFromDescription(gitValue: text) else {
-                throw .option("format.coverFromDescription: '\(text)' is not one of default, message, subject, auto, none")
+                throw .configuration(key: "format.coverFromDescription", problem: "'\(text)' is not one of default, message, subject, auto, none")
             }
             coverFromDescription = mode
         case "format.filenamemaxlength":
             guard let length = Int(try string()) else {
-                throw .option("format.filenameMaxLength: '\(value ?? "")' is not a number")
+                throw .configuration(key: "format.filenameMaxLength", problem: "'\(value ?? "")' is not a number")
             }
             filenameMaxLength = length
         case "diff.noprefix": noPrefix = try boolean()
@@ -180,9 +180,9 @@ public struct FormatConfiguration: Sendable, Equatable {
     }
 
     /// `git_config_bool`: a value that is not a boolean is an error, as in git.
-    static func boolean(name: String, _ value: String?) throws(FormatError) -> Bool {
+    static func boolean(name: String, _ value: String?) throws(KSeriesError) -> Bool {
         guard let result = maybeBoolean(value) else {
-            throw .option("bad boolean value '\(value ?? "")' for \(name) in the git configuration")
+            throw .configuration(key: name, problem: "bad boolean value '\(value ?? "")' in the git configuration")
         }
         return result
     }

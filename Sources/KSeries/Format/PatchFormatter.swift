@@ -2,28 +2,6 @@ import Foundation
 import Git
 import Series
 
-/// What can stop `kseries format`, each saying what to fix.
-public enum FormatError: Error, Sendable, CustomStringConvertible {
-    /// A git failure (missing repository, unreadable object, identity unset, …).
-    case git(GitError)
-    /// A revision range that cannot be formatted: unknown revisions, no commits, merges.
-    case revision(String)
-    /// An option that cannot be honoured (`--base` not below the series, …).
-    case option(String)
-    /// A commit whose mail headers cannot be written faithfully.
-    case header(String)
-    /// The output folder cannot be written, or holds files that are not a series.
-    case output(path: String, message: String)
-
-    public var description: String {
-        switch self {
-        case .git(let error): "\(error)"
-        case .revision(let message), .option(let message), .header(let message): message
-        case .output(let path, let message): "\(path): \(message)"
-        }
-    }
-}
-
 /// The options of `kseries format`, named after `git format-patch`'s. A nil option was not
 /// given: the repository's `format.*` configuration decides (`FormatConfiguration`), else
 /// git's default.
@@ -134,7 +112,7 @@ public struct PatchFormatter {
 
     public init() {}
 
-    public func format(_ request: Request) throws(FormatError) -> Result {
+    public func format(_ request: Request) throws(KSeriesError) -> Result {
         let path = request.repositoryPath ?? FileManager.default.currentDirectoryPath
         let repository: Repository
         let configuration: FormatConfiguration
@@ -143,10 +121,10 @@ public struct PatchFormatter {
             configuration = try FormatConfiguration(try repository.configurationSnapshot())
         } catch let error as GitError {
             throw .git(error)
-        } catch let error as FormatError {
+        } catch let error as KSeriesError {
             throw error
         } catch {
-            throw .option("\(error)")
+            throw .git(GitError(code: .generic, message: "\(error)", operation: "reading the configuration of \(path)"))
         }
         let options = request.options
         let outputDirectory = request.outputDirectory ?? configuration.outputDirectory ?? "patches"
@@ -166,16 +144,17 @@ public struct PatchFormatter {
         if !selection.merges.isEmpty && !options.skipMerges {
             let list = selection.merges.map { String($0.hex.prefix(12)) }.joined(separator: ", ")
             throw .revision(
-                "\(request.range.display) contains merge commit\(selection.merges.count > 1 ? "s" : "") \(list): a patch series cannot carry a merge (git format-patch would skip it silently); pass --no-merges to skip merges as git does, or choose a range without them")
+                request.range.display,
+                problem: "contains merge commit\(selection.merges.count > 1 ? "s" : "") \(list): a patch series cannot carry a merge (git format-patch would skip it silently); pass --no-merges to skip merges as git does, or choose a range without them")
         }
         guard !selection.commits.isEmpty else {
-            throw .revision("\(request.range.display) selects no commits to format")
+            throw .revision(request.range.display, problem: "selects no commits to format")
         }
         let newestFirst = selection.commits
         let series = Array(newestFirst.reversed())
 
         var committer: Signature?
-        func committerIdentity() throws(FormatError) -> Signature {
+        func committerIdentity() throws(KSeriesError) -> Signature {
             if let committer { return committer }
             do {
                 let identity = try repository.identity(for: .committer, environment: request.environment)
@@ -247,8 +226,8 @@ public struct PatchFormatter {
     /// key by key as `cmd_format_patch` settles them.
     static func composerOptions(
         _ options: FormatOptions, configuration: FormatConfiguration, repository: Repository,
-        committer: () throws(FormatError) -> Signature
-    ) throws(FormatError) -> SeriesMailComposer.Options {
+        committer: () throws(KSeriesError) -> Signature
+    ) throws(KSeriesError) -> SeriesMailComposer.Options {
         var composer = SeriesMailComposer.Options()
         composer.subjectPrefix = options.effectiveSubjectPrefix(configured: configuration.subjectPrefix)
         composer.rerollCount = options.rerollCount
@@ -275,7 +254,7 @@ public struct PatchFormatter {
             composer.sender = (Array(identity.name.utf8), Array(identity.email.utf8))
         case .identity(let text):
             guard let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close else {
-                throw .option("invalid ident line: \(text) (--from/format.from take 'Name <email>')")
+                throw .argument("--from \(text)", problem: "invalid ident line (--from/format.from take 'Name <email>')")
             }
             var name = text[..<open]
             while name.last == " " { name.removeLast() }
@@ -291,7 +270,7 @@ public struct PatchFormatter {
     /// `format.signatureFile`; else the default (kseries' version where git writes its own).
     static func signature(
         _ options: FormatOptions, configuration: FormatConfiguration, repository: Repository
-    ) throws(FormatError) -> String? {
+    ) throws(KSeriesError) -> String? {
         if case .some(let explicit) = options.signature { return explicit }
         if let configured = configuration.signature { return configured }
         let file: String
@@ -305,7 +284,7 @@ public struct PatchFormatter {
             return PatchFormat.defaultSignature(version: SeriesGenerator.version)
         }
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw .option("unable to read signature file '\(file)'")
+            throw .input(source: file, line: nil, problem: "unable to read the signature file")
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -313,7 +292,7 @@ public struct PatchFormatter {
     /// `prepare_cover_text`: the cover letter's subject and blurb from a branch description.
     static func coverText(
         description: [UInt8]?, mode: FormatConfiguration.CoverFromDescription
-    ) throws(FormatError) -> (subject: [UInt8], blurb: [UInt8]) {
+    ) throws(KSeriesError) -> (subject: [UInt8], blurb: [UInt8]) {
         let placeholders = (CoverLetter.placeholderSubject, CoverLetter.placeholderBlurb)
         guard mode != .none, let description, !description.isEmpty else { return placeholders }
         if mode == .message { return (CoverLetter.placeholderSubject, description) }
@@ -335,7 +314,7 @@ public struct PatchFormatter {
 
     /// `branch.<name>.description`, which git puts in the cover letter in place of its
     /// blurb placeholder (`--cover-from-description=message`, the default).
-    static func branchDescription(_ branch: String?, in repository: Repository) throws(FormatError) -> [UInt8]? {
+    static func branchDescription(_ branch: String?, in repository: Repository) throws(KSeriesError) -> [UInt8]? {
         guard let branch, !branch.isEmpty else { return nil }
         do {
             guard let description = try repository.configurationSnapshot().string("branch.\(branch).description"),
@@ -350,7 +329,7 @@ public struct PatchFormatter {
     /// kseries writes UTF-8 mails; git writes them in `i18n.logOutputEncoding` (by default
     /// `i18n.commitEncoding`), so a repository set to another encoding is refused rather than
     /// formatted differently from git.
-    static func checkOutputEncoding(_ repository: Repository) throws(FormatError) {
+    static func checkOutputEncoding(_ repository: Repository) throws(KSeriesError) {
         let configuration: Configuration
         do {
             configuration = try repository.configurationSnapshot()
@@ -360,35 +339,36 @@ public struct PatchFormatter {
         for key in ["i18n.logOutputEncoding", "i18n.commitEncoding"] {
             guard let encoding = configuration.string(key) else { continue }
             if TextReencoder.isUTF8(encoding) { return }
-            throw .option(
-                "\(key) is \(encoding) in \(repository.displayPath): git format-patch would write \(encoding) mails, kseries writes UTF-8 only; unset it (git config --unset \(key)) to format here")
+            throw .configuration(
+                key: key,
+                problem: "set to \(encoding) in \(repository.displayPath): git format-patch would write \(encoding) mails, kseries writes UTF-8 only; unset it (git config --unset \(key)) to format here")
         }
     }
 
     /// `--base`: git's checks (`get_base_commit`) and the prerequisite patches (`prepare_bases`).
-    static func base(_ revision: String, series newestFirst: [ObjectID], in repository: Repository) throws(FormatError) -> SeriesMailComposer.Base {
+    static func base(_ revision: String, series newestFirst: [ObjectID], in repository: Repository) throws(KSeriesError) -> SeriesMailComposer.Base {
         if revision == "auto" {
-            throw .option("--base=auto needs an upstream branch; give the base commit (--base=<rev>)")
+            throw .argument("--base=auto", problem: "needs an upstream branch; give the base commit (--base=<rev>)")
         }
         do {
             let baseCommit: ObjectID
             do {
                 baseCommit = try repository.commitID(forRevision: revision)
             } catch {
-                throw FormatError.option("--base: unknown commit '\(revision)'")
+                throw KSeriesError.argument("--base", problem: "unknown commit '\(revision)'")
             }
             var mergeBase = newestFirst[0]
             for id in newestFirst.dropFirst() {
                 guard let next = try repository.mergeBase(mergeBase, id) else {
-                    throw FormatError.option("--base: the series has no single merge base")
+                    throw KSeriesError.argument("--base", problem: "the series has no single merge base")
                 }
                 mergeBase = next
             }
             guard try repository.isAncestor(baseCommit, of: mergeBase) else {
-                throw FormatError.option("--base: \(revision) is not an ancestor of the series")
+                throw KSeriesError.argument("--base", problem: "\(revision) is not an ancestor of the series")
             }
             guard !newestFirst.contains(baseCommit) else {
-                throw FormatError.option("--base: \(revision) is one of the commits being formatted")
+                throw KSeriesError.argument("--base", problem: "\(revision) is one of the commits being formatted")
             }
             // Every commit between the base and the series, in git's topological order.
             let walk = try repository.walkRevisions(including: newestFirst, excluding: [baseCommit])
@@ -399,43 +379,44 @@ public struct PatchFormatter {
                 if let patchID = try repository.patchID(of: id) { patchIDs.append(patchID) }
             }
             return SeriesMailComposer.Base(commit: baseCommit, prerequisitePatchIDs: patchIDs.reversed())
-        } catch let error as FormatError {
+        } catch let error as KSeriesError {
             throw error
         } catch let error as GitError {
             throw .git(error)
         } catch {
-            throw .option("--base: \(error)")
+            throw .argument("--base", problem: "\(error)")
         }
     }
 
     /// The time in message ids: `KSERIES_MESSAGE_ID_TIME` when set, else now (git: `time(NULL)`).
-    static func messageIDTime(_ environment: [String: String]) throws(FormatError) -> Int64 {
+    static func messageIDTime(_ environment: [String: String]) throws(KSeriesError) -> Int64 {
         guard let fixed = environment["KSERIES_MESSAGE_ID_TIME"], !fixed.isEmpty else {
             return Int64(Date().timeIntervalSince1970)
         }
         guard let value = Int64(fixed) else {
-            throw .option("KSERIES_MESSAGE_ID_TIME must be seconds since the epoch, not '\(fixed)'")
+            throw .argument("KSERIES_MESSAGE_ID_TIME=\(fixed)", problem: "must be seconds since the epoch")
         }
         return value
     }
 
     /// `--to`/`--cc` values: one header line each, so no line breaks or control bytes.
-    static func headerValues(_ values: [String], option: String) throws(FormatError) -> [String] {
+    static func headerValues(_ values: [String], option: String) throws(KSeriesError) -> [String] {
         for value in values where value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw .header("\(option) '\(value.debugDescription.dropFirst().dropLast())': a header value cannot hold line breaks or control characters")
+            throw .argument(
+                "\(option) '\(value.debugDescription.dropFirst().dropLast())'", problem: "a header value cannot hold line breaks or control characters")
         }
         return values
     }
 
     /// git's `clean_message_id`: without surrounding spaces and angle brackets.
-    static func cleanMessageID(_ id: String) throws(FormatError) -> String {
+    static func cleanMessageID(_ id: String) throws(KSeriesError) -> String {
         let trimmed = id.drop { $0.isWhitespace || $0 == "<" }
         var end = trimmed.endIndex
         while end > trimmed.startIndex, trimmed[trimmed.index(before: end)].isWhitespace || trimmed[trimmed.index(before: end)] == ">" {
             end = trimmed.index(before: end)
         }
         let cleaned = String(trimmed[..<end])
-        guard !cleaned.isEmpty else { throw .option("--in-reply-to '\(id)' holds no message id") }
+        guard !cleaned.isEmpty else { throw .argument("--in-reply-to '\(id)'", problem: "holds no message id") }
         return cleaned
     }
 }

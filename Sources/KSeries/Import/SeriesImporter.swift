@@ -63,14 +63,14 @@ public struct SeriesImporter {
 
     public init() {}
 
-    public func importSeries(_ request: Request) throws(SeriesVersionError) -> Result {
+    public func importSeries(_ request: Request) throws(KSeriesError) -> Result {
         let repository: Repository
         let committer: Signature
         do {
             repository = try Repository(at: request.treePath)
             committer = try repository.identity(for: .committer, environment: request.environment)
         } catch {
-            throw .kseries(.git(error))
+            throw .git(error)
         }
         let fromText = FileManager.default.fileExists(atPath: request.source)
         var imported = fromText
@@ -81,28 +81,32 @@ public struct SeriesImporter {
         var policyWarnings: [String] = []
         if let policy = request.policy {
             (templates, policyWarnings) = try matchPolicy(
-                policy, imported: imported, repository: repository, committer: committer, changed: request.policyChanged)
+                policy, imported: imported, source: request.source, repository: repository, committer: committer, changed: request.policyChanged)
         }
         let name = request.series ?? request.policy?.name ?? SeriesState.slug(imported.cover.subject).prefix(48).description
         guard SeriesStore.isValidName(name), !name.isEmpty else {
-            throw .input("'\(name)' cannot name a series (letters, digits, '-', '_' and '.'); pass --series NAME")
+            throw .argument(
+                request.series.map { "--series \($0)" } ?? "the series name '\(name)'",
+                problem: "cannot name a series (letters, digits, '-', '_' and '.'); pass --series NAME")
         }
         let number = request.version ?? imported.version ?? 1
-        guard number >= 1 else { throw .input("-v \(number): versions start at 1") }
-        let start = try wrap { () throws(KSeriesError) in try VersionMaker(repository: repository).start(name, number: number) }
+        guard number >= 1 else { throw .argument("-v \(number)", problem: "versions start at 1") }
+        let start = try VersionMaker(repository: repository).start(name, number: number)
         if let existing = start.state?.version(number) {
-            throw .input(
-                "\(name) v\(number) exists already (\(existing.made.rawValue), on \(existing.baseRef)); import as another version with -v, or under another name with --series")
+            throw .series(
+                name: name,
+                problem: "v\(number) exists already (\(existing.made.rawValue), on \(existing.baseRef)); import as another version with -v, or under another name with --series")
         }
         if imported.cover.subject.isEmpty { imported.cover.subject = String(decoding: CoverLetter.placeholderSubject, as: UTF8.self) }
         let origin = start.state?.origin
             ?? request.policy.map { SeriesState.Origin(kind: .policy, source: $0.name) }
             ?? SeriesState.Origin(kind: .patches, source: request.source)
         if let policy = request.policy, origin != SeriesState.Origin(kind: .policy, source: policy.name) {
-            throw .input("\(name) is kept as \(origin.kind.rawValue) \(origin.source), not as policy \(policy.name); import under another name with --series")
+            throw .series(
+                name: name,
+                problem: "is kept as \(origin.kind.rawValue) \(origin.source), not as policy \(policy.name); import under another name with --series")
         }
-        let output = try wrap { () throws(KSeriesError) in
-            try VersionMaker(repository: repository).make(
+        let output = try VersionMaker(repository: repository).make(
                 VersionMaker.Input(
                     start: start, origin: origin, baseRef: imported.baseRef, baseCommit: imported.base,
                     commits: imported.commits, keys: nil, templates: templates,
@@ -111,7 +115,6 @@ public struct SeriesImporter {
                     message: "kseries import \(name): v\(number) from \(request.source) on \(imported.baseRef) (\(imported.base.hex.prefix(12)))",
                     testPoints: WriteTestPoints(environment: request.environment),
                     changeID: imported.changeID))
-        }
         var warnings = imported.warnings + policyWarnings + output.warnings
         if let changeID = imported.changeID, changeID != output.state.changeID {
             warnings.append("the cover letter's change-id \(changeID) differs from \(name)'s \(output.state.changeID); kept \(name)'s")
@@ -127,16 +130,14 @@ public struct SeriesImporter {
     /// differs gets no fingerprint: the next version reports its code as changed, not as
     /// re-resolved.
     private func matchPolicy(
-        _ policy: PolicyTemplate, imported: Imported, repository: Repository, committer: Signature, changed: Bool
-    ) throws(SeriesVersionError) -> (templates: [String?], warnings: [String]) {
-        let built = try wrap { () throws(KSeriesError) in
-            try SeriesBuilder(repository: repository).build(
+        _ policy: PolicyTemplate, imported: Imported, source: String, repository: Repository, committer: Signature, changed: Bool
+    ) throws(KSeriesError) -> (templates: [String?], warnings: [String]) {
+        let built = try SeriesBuilder(repository: repository).build(
                 policy: policy, base: imported.base, ref: imported.baseRef, author: committer, committer: committer)
-        }
         let retry = changed ? "" : "; import it without --policy, or with --policy-changed if the policy changed since these patches were made"
         guard built.count == imported.commits.count else {
             let message = "policy \(policy.name) makes \(built.count) patch\(built.count == 1 ? "" : "es") on \(imported.baseRef), the import has \(imported.commits.count)"
-            guard changed else { throw .input(message + retry) }
+            guard changed else { throw .input(source: source, line: nil, problem: message + retry) }
             return (Array(repeating: nil, count: imported.commits.count), [message + ": linked as an earlier form of the policy"])
         }
         var templates = built.map { Optional(PatchRecords.templateFingerprint($0.template)) }
@@ -154,14 +155,16 @@ public struct SeriesImporter {
                 let files = try repository.diff(from: madeTree, to: givenTree, detectRenames: false).files
                     .map { String(decoding: $0.newPath.isEmpty ? $0.oldPath : $0.newPath, as: UTF8.self) }
                 let message = "patch \(index + 1) of the import differs from what policy \(policy.name) makes on \(imported.baseRef) (in \(files.joined(separator: ", ")))"
-                guard changed else { throw SeriesVersionError.input(message + retry) }
+                guard changed else { throw KSeriesError.input(source: source, line: nil, problem: message + retry) }
                 warnings.append(message + ": kept as made by an earlier form of the policy")
                 templates[index] = nil
             }
-        } catch let error as SeriesVersionError {
+        } catch let error as KSeriesError {
             throw error
+        } catch let error as GitError {
+            throw .git(error)
         } catch {
-            throw .kseries(.output(path: policy.sourcePath, message: "\(error)"))
+            throw .git(GitError(code: .generic, message: "\(error)", operation: "comparing the import with policy \(policy.name)"))
         }
         return (templates, warnings)
     }
@@ -180,7 +183,7 @@ public struct SeriesImporter {
         var selection: SeriesSelection?
     }
 
-    private func fromPatchText(_ request: Request, repository: Repository, committer: Signature) throws(SeriesVersionError) -> Imported {
+    private func fromPatchText(_ request: Request, repository: Repository, committer: Signature) throws(KSeriesError) -> Imported {
         let selection: SeriesSelection
         do {
             selection = try SeriesCheck.readSeries(at: request.source)
@@ -211,13 +214,16 @@ public struct SeriesImporter {
             baseRef = line
         } else {
             throw .input(
-                "\(request.source) names no base (no base-commit: line, which git format-patch --base and b4 write); pass --base <the ref the patches were written on>")
+                source: request.source, line: nil,
+                problem: "names no base (no base-commit: line, which git format-patch --base and b4 write); pass --base <the ref the patches were written on>")
         }
         let base: ObjectID
         do {
             base = try repository.commitID(forRevision: baseRef)
         } catch {
-            throw .input("\(request.source): the base \(baseRef) is not in \(request.treePath) (\(error.message)); fetch it, or pass --base <ref>")
+            throw .input(
+                source: request.source, line: nil,
+                problem: "the base \(baseRef) is not in \(request.treePath) (\(error.message)); fetch it, or pass --base <ref>")
         }
         if baseRef.count == 40, let tag = try? nameOf(base, in: repository) { baseRef = tag }
 
@@ -225,12 +231,13 @@ public struct SeriesImporter {
         do {
             outcome = try TreeApplier(repository: repository).apply(patches, onto: base, writeTrees: true)
         } catch {
-            throw .kseries(.git(error))
+            throw .git(error)
         }
         guard outcome.allApplied else {
             let failures = outcome.patches.filter { $0.verdict == .failed }.map(\.description)
             throw .input(
-                "\(request.source) does not apply on \(baseRef) (\(base.hex.prefix(12))); pass --base <the ref the patches were written on>\n"
+                source: request.source, line: nil,
+                problem: "does not apply on \(baseRef) (\(base.hex.prefix(12))); pass --base <the ref the patches were written on>\n"
                     + failures.joined(separator: "\n"))
         }
         var commits: [ObjectID] = []
@@ -246,7 +253,7 @@ public struct SeriesImporter {
             do {
                 parent = try repository.createCommit(tree: tree, parents: [parent], author: author, committer: committer, message: message)
             } catch {
-                throw .kseries(.git(error))
+                throw .git(error)
             }
             commits.append(parent)
             let largest = applied.files.flatMap(\.placements).map { abs($0.offset) }.max() ?? 0
@@ -262,25 +269,25 @@ public struct SeriesImporter {
             selection: selection.isNoteworthy ? selection : nil)
     }
 
-    private func fromRange(_ request: Request, repository: Repository) throws(SeriesVersionError) -> Imported {
+    private func fromRange(_ request: Request, repository: Repository) throws(KSeriesError) -> Imported {
         guard request.source.contains("..") else {
-            throw .input("\(request.source) is neither a file nor a folder nor a revision range (base..tip)")
+            throw .input(source: request.source, line: nil, problem: "neither a file nor a folder nor a revision range (base..tip)")
         }
         let resolved: RevisionArguments.Resolved
         do {
             resolved = try RevisionArguments(revisions: [request.source]).resolve(in: repository)
         } catch {
-            throw .input(error.description)
+            throw error
         }
         let selection: RevisionSelection
         do {
             selection = try repository.walkRevisions(including: resolved.including, excluding: resolved.excluding)
         } catch {
-            throw .kseries(.git(error))
+            throw .git(error)
         }
-        guard selection.merges.isEmpty else { throw .input("\(request.source) contains merge commits; a patch series cannot") }
-        guard !selection.commits.isEmpty else { throw .input("\(request.source) selects no commits") }
-        guard selection.boundary.count == 1 else { throw .input("\(request.source) has no single base commit") }
+        guard selection.merges.isEmpty else { throw .revision(request.source, problem: "contains merge commits; a patch series cannot") }
+        guard !selection.commits.isEmpty else { throw .revision(request.source, problem: "selects no commits") }
+        guard selection.boundary.count == 1 else { throw .revision(request.source, problem: "has no single base commit") }
         let commits = Array(selection.commits.reversed())
         let baseRef = String(request.source[..<request.source.range(of: "..")!.lowerBound])
         let subject = (try? PatchRecords.subject(repository.commit(commits[0]).message)) ?? ""
@@ -335,9 +342,9 @@ public struct SeriesImporter {
     }
 
     /// The mail's author and date as a git identity.
-    static func author(_ patch: PatchCommit, fallback: Signature) throws(SeriesVersionError) -> Signature {
+    static func author(_ patch: PatchCommit, fallback: Signature) throws(KSeriesError) -> Signature {
         guard let author = patch.author, let open = author.lastIndex(of: "<"), let close = author.lastIndex(of: ">"), open < close else {
-            throw .input("\(patch.location): the patch has no author (From: Name <email>)")
+            throw .input(source: patch.location.file, line: patch.location.line, problem: "the patch has no author (From: Name <email>)")
         }
         let name = author[..<open].trimmingCharacters(in: .whitespaces)
         let email = String(author[author.index(after: open)..<close])

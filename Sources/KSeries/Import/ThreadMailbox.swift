@@ -45,10 +45,10 @@ struct ThreadMailbox {
     var mails: [Mail]
 
     /// Reads an mbox, a mail or a folder of mails.
-    static func read(_ path: String) throws(SeriesVersionError) -> ThreadMailbox {
+    static func read(_ path: String) throws(KSeriesError) -> ThreadMailbox {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .input("\(path): no such file or folder")
+            throw .input(source: path, line: nil, problem: "no such file or folder")
         }
         if isDirectory.boolValue {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
@@ -58,7 +58,7 @@ struct ThreadMailbox {
             for name in names { mails += try read(path + "/" + name).mails }
             return ThreadMailbox(mails: mails)
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .input("\(path): cannot be read") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .input(source: path, line: nil, problem: "cannot be read") }
         return ThreadMailbox(mails: split(Array(data), file: path))
     }
 

@@ -14,7 +14,7 @@ struct CommitMailReader {
     let repository: Repository
 
     /// The commit as a mail's input; throws when a header of its mail cannot be written.
-    func mailCommit(_ id: ObjectID) throws(FormatError) -> MailCommit {
+    func mailCommit(_ id: ObjectID) throws(KSeriesError) -> MailCommit {
         let commit: Commit
         let diff: TreeDiff
         do {
@@ -45,7 +45,7 @@ struct CommitMailReader {
     }
 
     /// `GIT binary patch` data for every binary file of `diff`, keyed by `FileDiff.newPath`.
-    func binaryPatches(for diff: TreeDiff) throws(FormatError) -> [[UInt8]: BinaryFilePatch] {
+    func binaryPatches(for diff: TreeDiff) throws(KSeriesError) -> [[UInt8]: BinaryFilePatch] {
         var patches: [[UInt8]: BinaryFilePatch] = [:]
         do {
             for file in diff.files where file.isBinary && file.oldID != file.newID {
@@ -60,7 +60,7 @@ struct CommitMailReader {
     }
 
     /// The diff between two commits' trees, with binary data, for a cover letter's diffstat.
-    func seriesDiff(from base: ObjectID, to tip: ObjectID) throws(FormatError) -> (TreeDiff, [[UInt8]: BinaryFilePatch]) {
+    func seriesDiff(from base: ObjectID, to tip: ObjectID) throws(KSeriesError) -> (TreeDiff, [[UInt8]: BinaryFilePatch]) {
         let diff: TreeDiff
         do {
             diff = try repository.diff(from: try repository.commit(base).treeID, to: try repository.commit(tip).treeID)
@@ -73,19 +73,22 @@ struct CommitMailReader {
     /// Refuses what no mail header can carry faithfully: an author address that is not plain
     /// ASCII, and an author name or subject that is not UTF-8 while the commit declares no
     /// other encoding (git would label those bytes UTF-8 in `From:` and `Subject:`).
-    static func checkEncodable(author: RawIdentity, message: [UInt8], commit: ObjectID) throws(FormatError) {
+    static func checkEncodable(author: RawIdentity, message: [UInt8], commit: ObjectID) throws(KSeriesError) {
         let short = String(commit.hex.prefix(12))
         if let bad = author.email.first(where: { $0 < 0x21 || $0 > 0x7E || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
             throw .header(
-                "commit \(short): the author address '\(String(decoding: author.email, as: UTF8.self))' has a byte (0x\(String(bad, radix: 16))) no mail header can carry")
+                commit: short,
+                problem: "the author address '\(String(decoding: author.email, as: UTF8.self))' has a byte (0x\(String(bad, radix: 16))) no mail header can carry")
         }
         if !TextReencoder.isValidUTF8(author.name) {
             throw .header(
-                "commit \(short): the author name is not UTF-8 and the commit declares no encoding, so its From: header cannot be encoded; set the name in UTF-8 (git commit --amend --reset-author) or record i18n.commitEncoding")
+                commit: short,
+                problem: "the author name is not UTF-8 and the commit declares no encoding, so its From: header cannot be encoded; set the name in UTF-8 (git commit --amend --reset-author) or record i18n.commitEncoding")
         }
         if !TextReencoder.isValidUTF8(CommitMessage(message).title) {
             throw .header(
-                "commit \(short): the subject is not UTF-8 and the commit declares no encoding, so its Subject: header cannot be encoded")
+                commit: short,
+                problem: "the subject is not UTF-8 and the commit declares no encoding, so its Subject: header cannot be encoded")
         }
     }
 }

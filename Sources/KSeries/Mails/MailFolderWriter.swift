@@ -28,7 +28,7 @@ struct MailFolderWriter {
     /// and `series.mbox`); anything else is refused unless `force`.
     func replace(
         directory: String, with mails: SeriesMails, force: Bool, suffix: String = ".patch"
-    ) throws(FormatError) -> Written {
+    ) throws(KSeriesError) -> Written {
         try checkReplaceable(directory: directory, force: force, suffix: suffix)
         do {
             return try write(directory: directory, mails: mails)
@@ -39,7 +39,7 @@ struct MailFolderWriter {
 
     /// Refuses a folder holding files other than a series (mails ending in `.patch` or in
     /// `suffix`), unless `force`.
-    func checkReplaceable(directory: String, force: Bool, suffix: String = ".patch") throws(FormatError) {
+    func checkReplaceable(directory: String, force: Bool, suffix: String = ".patch") throws(KSeriesError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else {

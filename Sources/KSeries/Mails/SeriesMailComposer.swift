@@ -71,14 +71,14 @@ struct SeriesMailComposer {
     ///   time and email, as `--thread` would give them.
     func mails(
         _ ids: [ObjectID], cover: Cover?, base: Base?, options: Options, mailboxThreading: (time: Int64, email: String)
-    ) throws(FormatError) -> SeriesMails {
+    ) throws(KSeriesError) -> SeriesMails {
         let reader = CommitMailReader(repository: repository)
         var commits: [MailCommit] = []
         for id in ids { commits.append(try reader.mailCommit(id)) }
 
         var letter: CoverLetter?
         if let cover {
-            let series = try cover.origin.map { (origin) throws(FormatError) in
+            let series = try cover.origin.map { (origin) throws(KSeriesError) in
                 try reader.seriesDiff(from: origin, to: ids.last ?? origin)
             }
             letter = CoverLetter(
@@ -161,7 +161,7 @@ struct SeriesMailComposer {
     }
 
     /// The format options with git's abbreviations of every blob id the diffs print.
-    private func patchFormat(_ options: Options, diffs: [TreeDiff]) throws(FormatError) -> PatchFormat {
+    private func patchFormat(_ options: Options, diffs: [TreeDiff]) throws(KSeriesError) -> PatchFormat {
         let minimum: Int
         var table: [ObjectID: String] = [:]
         do {

@@ -23,34 +23,33 @@ public struct SeriesMailRenderer {
     public func mails(
         commits ids: [ObjectID], base: ObjectID, cover: (subject: String, body: String), sender: Signature,
         subjectPrefix: String
-    ) throws(GitError) -> SeriesMails {
+    ) throws(KSeriesError) -> SeriesMails {
         let letter = SeriesMailComposer.Cover(
             subject: Array(cover.subject.utf8), blurb: Array(Self.trimmed(cover.body).utf8),
             sender: PatchIdentity(sender), origin: base)
-        let snapshot = try repository.configurationSnapshot()
+        let snapshot: Configuration
         do {
-            let configured = try FormatConfiguration(snapshot)
-            var applicable = FormatConfiguration()
-            applicable.signOff = configured.signOff
-            applicable.to = configured.to
-            applicable.cc = configured.cc
-            applicable.headers = configured.headers
-            applicable.signature = configured.signature
-            applicable.signatureFile = configured.signatureFile
-            applicable.from = configured.from
-            applicable.forceInBodyFrom = configured.forceInBodyFrom
-            var options = try PatchFormatter.composerOptions(
-                FormatOptions(), configuration: applicable, repository: repository, committer: { sender })
-            options.subjectPrefix = subjectPrefix
-            return try SeriesMailComposer(repository: repository)
-                .mails(
-                    ids, cover: letter, base: SeriesMailComposer.Base(commit: base), options: options,
-                    mailboxThreading: (time: sender.time, email: sender.email))
+            snapshot = try repository.configurationSnapshot()
         } catch {
-            // kseries makes these commits itself: git, or a format.* value git would refuse.
-            if case .git(let gitError) = error { throw gitError }
-            throw GitError(code: .generic, message: "\(error)", operation: "writing the series' mails")
+            throw .git(error)
         }
+        let configured = try FormatConfiguration(snapshot)
+        var applicable = FormatConfiguration()
+        applicable.signOff = configured.signOff
+        applicable.to = configured.to
+        applicable.cc = configured.cc
+        applicable.headers = configured.headers
+        applicable.signature = configured.signature
+        applicable.signatureFile = configured.signatureFile
+        applicable.from = configured.from
+        applicable.forceInBodyFrom = configured.forceInBodyFrom
+        var options = try PatchFormatter.composerOptions(
+            FormatOptions(), configuration: applicable, repository: repository, committer: { sender })
+        options.subjectPrefix = subjectPrefix
+        return try SeriesMailComposer(repository: repository)
+            .mails(
+                ids, cover: letter, base: SeriesMailComposer.Base(commit: base), options: options,
+                mailboxThreading: (time: sender.time, email: sender.email))
     }
 
     static func trimmed(_ text: String) -> String {

@@ -38,10 +38,12 @@ public struct AuthorNotes {
 
     public init() {}
 
-    public func run(_ request: Request) throws(SeriesVersionError) -> Result {
+    public func run(_ request: Request) throws(KSeriesError) -> Result {
         let (repository, store, loaded) = try openRecordedSeries(treePath: request.treePath, name: request.series)
         guard request.version >= 2 else {
-            throw .input("notes say what changed since the previous version, so they belong to v2 or later, not v\(request.version)")
+            throw .argument(
+                "-v \(request.version)",
+                problem: "notes say what changed since the previous version, so they belong to v2 or later")
         }
         guard let text = request.text else {
             return Result(notes: loaded.state.notes(for: request.version), rewritten: nil, warnings: [])
@@ -53,13 +55,11 @@ public struct AuthorNotes {
         do {
             identity = try repository.identity(for: .committer, environment: request.environment)
         } catch {
-            throw .kseries(.git(error))
+            throw .git(error)
         }
-        _ = try wrap { () throws(KSeriesError) in
-            try store.save(
+        _ = try store.save(
                 state, expecting: loaded.commit, message: "kseries notes \(request.series): v\(request.version)",
                 identity: identity)
-        }
 
         // Rewrite the mails of the version when they are on disk.
         guard let version = state.version(request.version) else {
@@ -73,10 +73,8 @@ public struct AuthorNotes {
                 notes: trimmed, rewritten: nil,
                 warnings: ["the mails of v\(request.version) are not on disk; they get the notes when written (kseries generate or rebase)"])
         }
-        let rendered = try wrap { () throws(KSeriesError) in
-            try VersionMails(repository: repository).render(state: state, version: version, sender: identity)
-        }
-        _ = try wrap { () throws(KSeriesError) in try MailFolderWriter().replace(directory: folder, with: rendered.mails) }
+        let rendered = try VersionMails(repository: repository).render(state: state, version: version, sender: identity)
+        _ = try MailFolderWriter().replace(directory: folder, with: rendered.mails)
         return Result(notes: trimmed, rewritten: folder, warnings: rendered.warnings)
     }
 }

@@ -91,8 +91,10 @@ struct PatchReplayer {
             throw .git(error)
         } catch let error as KSeriesError {
             throw error
+        } catch let error as PatchParseError {
+            throw .patchText(error)
         } catch {
-            throw .output(path: "", message: "\(error)")
+            throw .git(GitError(code: .generic, message: "\(error)", operation: "replaying the series onto \(base.hex.prefix(12))"))
         }
         return outcome
     }

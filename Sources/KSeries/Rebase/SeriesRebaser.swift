@@ -61,17 +61,17 @@ public struct SeriesRebaser {
 
     public init() {}
 
-    public func rebase(_ request: Request) throws(SeriesVersionError) -> Result {
+    public func rebase(_ request: Request) throws(KSeriesError) -> Result {
         let (repository, _, loaded) = try openRecordedSeries(treePath: request.treePath, name: request.series)
         guard let latest = loaded.state.latest else {
-            throw .input("\(request.series) has no version to rebase yet")
+            throw .series(name: request.series, problem: "has no version to rebase yet")
         }
         let number = request.version ?? latest.number + 1
-        guard number >= 2 else { throw .input("-v \(number): a rebase makes version 2 or later") }
+        guard number >= 2 else { throw .argument("-v \(number)", problem: "a rebase makes version 2 or later") }
         guard let from = loaded.state.version(before: number) else {
-            throw .input("\(request.series) has no version before v\(number) to rebase")
+            throw .series(name: request.series, problem: "has no version before v\(number) to rebase")
         }
-        let start = try wrap { () throws(KSeriesError) in try VersionMaker(repository: repository).start(request.series, number: number) }
+        let start = try VersionMaker(repository: repository).start(request.series, number: number)
 
         switch loaded.state.origin.kind {
         case .policy:
@@ -79,15 +79,13 @@ public struct SeriesRebaser {
             do {
                 policy = try request.templates.policy(named: loaded.state.origin.source)
             } catch {
-                throw .kseries(.policy(error))
+                throw .policy(error)
             }
-            let generated = try wrap { () throws(KSeriesError) in
-                try SeriesGenerator().make(
+            let generated = try SeriesGenerator().make(
                     SeriesGenerator.Request(
                         policy: policy, treePath: request.treePath, base: request.onto, version: number,
                         outputDirectory: request.outputDirectory, environment: request.environment),
                     repository: repository, start: start, made: .rebase, verb: "rebase")
-            }
             return Result(
                 reference: generated.reference, from: from.number, version: generated.version, state: generated.state,
                 directory: generated.directory, files: generated.files, threeWayPatches: [], reanchoredHunks: [], offsets: [:],
@@ -100,16 +98,16 @@ public struct SeriesRebaser {
 
     private func rebasePatches(
         _ request: Request, repository: Repository, start: VersionMaker.Start, from: SeriesState.Version, number: Int
-    ) throws(SeriesVersionError) -> Result {
+    ) throws(KSeriesError) -> Result {
         let onto: ObjectID
         let committer: Signature
         do {
             onto = try repository.commitID(forRevision: request.onto)
             committer = try repository.identity(for: .committer, environment: request.environment)
         } catch {
-            throw .kseries(.git(error))
+            throw .git(error)
         }
-        let commits = try wrap { () throws(KSeriesError) in try VersionMails.ids(from.commits, series: request.series, version: from.number) }
+        let commits = try VersionMails.ids(from.commits, series: request.series, version: from.number)
         var warnings: [String] = []
         if let moved = try? repository.referenceTarget(SeriesStore.versionReference(request.series, from.number)),
             moved.hex != from.tip
@@ -117,16 +115,13 @@ public struct SeriesRebaser {
             warnings.append(
                 "\(SeriesStore.versionReference(request.series, from.number)) has moved since v\(from.number) was recorded; rebasing the recorded v\(from.number) (to rebase your changes, record them first: kseries import \(from.baseCommit.prefix(12))..\(moved.hex.prefix(12)) --series \(request.series) -v \(number))")
         }
-        let replayed = try wrap { () throws(KSeriesError) in
-            try PatchReplayer(repository: repository).replay(commits, onto: onto, committer: committer)
-        }
+        let replayed = try PatchReplayer(repository: repository).replay(commits, onto: onto, committer: committer)
         guard replayed.failures.isEmpty else {
             throw .doesNotApply(
                 series: request.series, from: from.number, onto: request.onto, failures: replayed.failures.map(\.description),
                 total: commits.count)
         }
-        let output = try wrap { () throws(KSeriesError) in
-            try VersionMaker(repository: repository).make(
+        let output = try VersionMaker(repository: repository).make(
                 VersionMaker.Input(
                     start: start, origin: start.state!.origin, baseRef: request.onto, baseCommit: onto,
                     commits: replayed.commits, keys: replayed.sources.map { from.patches[$0].key },
@@ -135,30 +130,28 @@ public struct SeriesRebaser {
                     committer: committer,
                     message: "kseries rebase \(request.series): v\(number) on \(request.onto) (\(onto.hex.prefix(12)))",
                     testPoints: WriteTestPoints(environment: request.environment)))
-        }
         return Result(
             reference: output.reference, from: from.number, version: output.version, state: output.state,
             directory: output.directory ?? "", files: output.files, threeWayPatches: replayed.threeWay,
-            reanchoredHunks: replayed.reanchored,            offsets: replayed.offsets, carriedTrailers: output.carried, droppedTrailers: output.dropped,
+            reanchoredHunks: replayed.reanchored, offsets: replayed.offsets, carriedTrailers: output.carried, droppedTrailers: output.dropped,
             warnings: warnings + output.warnings)
     }
 }
 
-/// Runs a step that throws `KSeriesError` in a function that throws `SeriesVersionError`.
 /// Opens the repository and loads the state of a series kseries keeps; an unknown series is an
 /// error that lists the known ones and says how to make it (or how to record a version whose
 /// ref exists without a recorded state).
 func openRecordedSeries(
     treePath: String, name: String
-) throws(SeriesVersionError) -> (Repository, SeriesStore, (state: SeriesState, commit: ObjectID)) {
+) throws(KSeriesError) -> (Repository, SeriesStore, (state: SeriesState, commit: ObjectID)) {
     let repository: Repository
     do {
         repository = try Repository(at: treePath)
     } catch {
-        throw .kseries(.git(error))
+        throw .git(error)
     }
     let store = SeriesStore(repository: repository)
-    guard let loaded = try wrap({ () throws(KSeriesError) in try store.load(name) }) else {
+    guard let loaded = try store.load(name) else {
         let orphans = (try? repository.referenceNames(matching: "refs/heads/kseries/\(name)/v*")) ?? []
         let hint = orphans.isEmpty
             ? "make it with kseries generate <policy> or kseries import <mbox or range>"
@@ -166,12 +159,4 @@ func openRecordedSeries(
         throw .unknownSeries(name: name, known: (try? store.names()) ?? [], hint: hint)
     }
     return (repository, store, loaded)
-}
-
-func wrap<T>(_ body: () throws(KSeriesError) -> T) throws(SeriesVersionError) -> T {
-    do {
-        return try body()
-    } catch {
-        throw .kseries(error)
-    }
 }

@@ -22,28 +22,25 @@ public struct SendPlan {
     /// Things worth saying that do not stop the send.
     public var warnings: [String]
 
-    /// Why a series may not be sent.
-    public struct Refusal: Error, CustomStringConvertible {
-        public var description: String
-
-        public init(description: String) {
-            self.description = description
-        }
-    }
-
     static let placeholders = ["*** SUBJECT HERE ***", "*** BLURB HERE ***"]
 
     /// Reads and checks the series in `folder`; `extra` recipients come from the policy, the
     /// configuration and the command line. Without `useMaintainers`, MAINTAINERS is not read.
     public static func make(
         folder: String, repository: Repository, extra: MessageRecipients, useMaintainers: Bool = true
-    ) throws -> SendPlan {
-        let files = try MailFile.series(inFolder: folder)
-        guard !files.isEmpty else { throw Refusal(description: "\(folder): no .patch files to send") }
+    ) throws(KSeriesError) -> SendPlan {
+        let files: [MailFile]
+        do {
+            files = try MailFile.series(inFolder: folder)
+        } catch {
+            throw .mail(error)
+        }
+        guard !files.isEmpty else { throw .refused(folder: folder, problem: "no .patch files to send") }
         for file in files {
             let text = String(decoding: file.body, as: UTF8.self) + (file.subject ?? "")
             if let placeholder = placeholders.first(where: { text.contains($0) }) {
-                throw Refusal(description: "\(folder)/\(file.fileName): still has the placeholder \"\(placeholder)\"; write the cover letter first")
+                throw .refused(
+                    folder: folder, problem: "\(file.fileName) still has the placeholder \"\(placeholder)\"; write the cover letter first")
             }
         }
         var warnings: [String] = []
@@ -53,16 +50,26 @@ public struct SendPlan {
             do {
                 baseCommit = try repository.commitID(forRevision: baseHex)
             } catch {
-                throw Refusal(description: "\(folder): its base-commit \(baseHex) is not in \(repository.displayPath): \(error.message)")
+                throw .refused(folder: folder, problem: "its base-commit \(baseHex) is not in \(repository.displayPath): \(error.message)")
             }
         } else {
             warnings.append("the series names no base-commit: whether it still applies was not checked")
         }
-        let patches = try SeriesCheck.readPatches(at: folder)
+        let patches: [PatchCommit]
+        do {
+            patches = try SeriesCheck.readPatches(at: folder)
+        } catch {
+            throw .patchText(error)
+        }
         if let baseCommit {
-            let outcome = try TreeApplier(repository: repository).apply(patches, onto: baseCommit)
+            let outcome: TreeApplier.SeriesOutcome
+            do {
+                outcome = try TreeApplier(repository: repository).apply(patches, onto: baseCommit)
+            } catch {
+                throw .git(error)
+            }
             if let failure = outcome.firstFailure {
-                throw Refusal(description: "\(folder): no longer applies to its base \(baseCommit.hex.prefix(12)): \(failure)")
+                throw .refused(folder: folder, problem: "no longer applies to its base \(baseCommit.hex.prefix(12)): \(failure)")
             }
         }
         var to = extra.to
@@ -78,11 +85,15 @@ public struct SendPlan {
                 cc += found.cc
             } catch let error as MaintainersError {
                 warnings.append("MAINTAINERS not used: \(error)")
+            } catch let error as GitError {
+                throw .git(error)
+            } catch {
+                throw .input(source: folder, line: nil, problem: "\(error)")
             }
         }
         let recipients = MessageRecipients(to: unique(to), cc: unique(cc).filter { !to.contains($0) }, bcc: extra.bcc)
         guard !(recipients.to.isEmpty && recipients.cc.isEmpty && recipients.bcc.isEmpty) else {
-            throw Refusal(description: "\(folder): nobody to send it to (no MAINTAINERS match, no --to/--cc, no sendemail.to)")
+            throw .refused(folder: folder, problem: "nobody to send it to (no MAINTAINERS match, no --to/--cc, no sendemail.to)")
         }
         return SendPlan(files: files, recipients: recipients, series: Self.seriesName(of: folder), baseCommit: baseCommit, warnings: warnings)
     }

@@ -86,11 +86,14 @@ public struct SeriesSend {
 
     /// Runs the flow; throws when the series is refused or cannot be read, returns `.incomplete`
     /// when some message could not be sent (the log keeps what went).
-    public func run(_ request: Request, report: (Event) -> Void) throws -> Outcome {
-        let repository = try Repository(at: request.treePath)
-        var settings = try SendEmailConfiguration(
-            try repository.configurationSnapshot(), identity: request.identity, environment: request.environment)
-        try settings.apply(request.overrides)
+    public func run(_ request: Request, report: (Event) -> Void) throws(KSeriesError) -> Outcome {
+        let repository = try git { () throws(GitError) in try Repository(at: request.treePath) }
+        let snapshot = try git { () throws(GitError) in try repository.configurationSnapshot() }
+        let settings = try mail { () throws(MailError) in
+            var settings = try SendEmailConfiguration(snapshot, identity: request.identity, environment: request.environment)
+            try settings.apply(request.overrides)
+            return settings
+        }
         var extra = settings.recipients
         extra.to += request.to
         extra.cc += request.cc
@@ -107,32 +110,56 @@ public struct SeriesSend {
 
         let logPath = SendLog.path(besideFolder: request.folder)
         if request.resend, FileManager.default.fileExists(atPath: logPath) {
-            if request.confirm { try FileManager.default.removeItem(atPath: logPath) }
-        } else if try plan.alreadySent(in: repository, log: nil), let series = plan.series {
-            throw SendPlan.Refusal(
-                description: "\(request.folder): this version was already sent (\(SendPlan.sentTag(name: series.name, version: series.version))); use --resend to send it again")
+            if request.confirm {
+                do {
+                    try FileManager.default.removeItem(atPath: logPath)
+                } catch {
+                    throw .output(path: logPath, message: "cannot remove the previous send's log: \(error.localizedDescription)")
+                }
+            }
+        } else if try git({ () throws(GitError) in try plan.alreadySent(in: repository, log: nil) }), let series = plan.series {
+            throw .refused(
+                folder: request.folder,
+                problem: "this version was already sent (\(SendPlan.sentTag(name: series.name, version: series.version))); use --resend to send it again")
         }
         var options = settings.preparationOptions
         options.inReplyTo = request.inReplyTo.map { $0.hasPrefix("<") ? $0 : "<\($0)>" }
         if let firstDate = request.firstDate { options.firstDate = firstDate }
-        let messages = try MessagePreparer.prepare(plan.files, options: options) { _ in plan.recipients }
+        let messages = try mail { () throws(MailError) in try MessagePreparer.prepare(plan.files, options: options) { _ in plan.recipients } }
         let delivery = settings.delivery(environment: request.environment)
-        let log = request.resend && !request.confirm ? nil : try SendLog(path: logPath)
+        let log = request.resend && !request.confirm ? nil : try mail { () throws(MailError) in try SendLog(path: logPath) }
 
         guard request.confirm else {
             report(.dryRun(rendered: DryRun.render(messages, delivery: delivery, log: log), messageCount: messages.count, delivery: delivery.summary))
             return .dryRun
         }
-        let sendReport = SeriesSender.send(messages, through: try delivery.makeTransport(), log: log) { result in
+        let transport = try mail { () throws(MailError) in try delivery.makeTransport() }
+        let sendReport = SeriesSender.send(messages, through: transport, log: log) { result in
             report(.sent(result))
         }
         report(.finished(sendReport))
         guard sendReport.isComplete else { return .incomplete }
-        if let tag = try plan.recordSent(in: repository) { report(.recorded(tag: tag)) }
+        if let tag = try git({ () throws(GitError) in try plan.recordSent(in: repository) }) { report(.recorded(tag: tag)) }
         if let cover = messages.first {
             try plan.recordMessageID(cover.messageID, in: repository)
             report(.coverMessageID(cover.messageID))
         }
         return .sent
+    }
+
+    private func git<T>(_ body: () throws(GitError) -> T) throws(KSeriesError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    private func mail<T>(_ body: () throws(MailError) -> T) throws(KSeriesError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .mail(error)
+        }
     }
 }

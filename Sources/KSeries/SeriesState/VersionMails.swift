@@ -26,14 +26,9 @@ struct VersionMails {
         let changes = ChangeLog.text(state: state, upTo: version)
         if !changes.isEmpty { blurb += (blurb.isEmpty ? "" : "\n\n") + changes }
 
-        var mails: SeriesMails
-        do {
-            mails = try SeriesMailRenderer(repository: repository).mails(
-                commits: commits, base: base, cover: (subject: version.cover.subject, body: blurb), sender: sender,
-                subjectPrefix: "\(version.subjectPrefix) v\(version.number)".trimmingCharacters(in: .whitespaces))
-        } catch {
-            throw .git(error)
-        }
+        var mails = try SeriesMailRenderer(repository: repository).mails(
+            commits: commits, base: base, cover: (subject: version.cover.subject, body: blurb), sender: sender,
+            subjectPrefix: "\(version.subjectPrefix) v\(version.number)".trimmingCharacters(in: .whitespaces))
 
         var rangeDiff: [UInt8] = []
         if let previous = state.version(before: version.number) {

@@ -53,17 +53,17 @@ public struct TrailerCollector {
 
     public init() {}
 
-    public func collect(_ request: Request) throws(SeriesVersionError) -> Result {
+    public func collect(_ request: Request) throws(KSeriesError) -> Result {
         let repository: Repository
         do {
             repository = try Repository(at: request.treePath)
         } catch {
-            throw .kseries(.git(error))
+            throw .git(error)
         }
         let mailbox = try ThreadMailbox.read(request.thread)
         let store = SeriesStore(repository: repository)
         let name = try seriesName(request, mailbox: mailbox, store: store)
-        guard let loaded = try wrap({ () throws(KSeriesError) in try store.load(name) }) else {
+        guard let loaded = try store.load(name) else {
             throw .unknownSeries(name: name, known: (try? store.names()) ?? [], hint: nil)
         }
         var state = loaded.state
@@ -71,25 +71,13 @@ public struct TrailerCollector {
         let number = request.version ?? Self.mostCommon(posted.compactMap(\.tags.version))
             ?? Self.mostCommon(mailbox.mails.compactMap(\.tags.version)) ?? state.latest?.number
         guard let number, let versionIndex = state.versions.firstIndex(where: { $0.number == number }) else {
-            throw .input("\(name) has no version \(request.version.map(String.init) ?? "to attach trailers to"); its versions: \(state.versions.map { "v\($0.number)" }.joined(separator: ", "))")
+            throw .series(
+                name: name,
+                problem: "has no version \(request.version.map(String.init) ?? "to attach trailers to"); its versions: \(state.versions.map { "v\($0.number)" }.joined(separator: ", "))")
         }
         let total = state.versions[versionIndex].patches.count
-
-        var patchByID: [String: Int] = [:]
-        var parentByID: [String: String] = [:]
-        for mail in mailbox.mails {
-            guard let id = mail.messageID else { continue }
-            if !mail.tags.isReply, let position = mail.tags.number, mail.tags.total == nil || mail.tags.total == total,
-                mail.tags.version == nil || mail.tags.version == number, position <= total
-            {
-                patchByID[id] = position
-            } else if let parent = mail.inReplyTo ?? mail.references.last {
-                parentByID[id] = parent
-            }
-        }
-
-        var found: [Found] = []
-        var unplaced: [String] = []
+        let (patchByID, parentByID) = Self.threadMap(mailbox, total: total, version: number)
+        var (found, unplaced): ([Found], [String]) = ([], [])
         for mail in mailbox.mails {
             // Patch mails (of this version or another) carry their own trailers, not replies'.
             if !mail.tags.isReply && mail.tags.number != nil { continue }
@@ -102,14 +90,9 @@ public struct TrailerCollector {
             let patches = target == 0 ? Array(1...max(total, 1)).filter { $0 <= total } : [target]
             for patch in patches {
                 for trailer in trailers {
-                    var record = state.versions[versionIndex].patches[patch - 1]
-                    let known = (record.trailers + record.received).contains { $0.lowercased() == trailer.lowercased() }
-                    if !known {
-                        record.received.append(trailer)
-                        state.versions[versionIndex].patches[patch - 1] = record
-                    }
+                    let added = Self.receive(trailer, onPatch: patch, of: &state.versions[versionIndex])
                     if !found.contains(where: { $0.patch == patch && $0.trailer == trailer }) {
-                        found.append(Found(patch: patch, trailer: trailer, added: !known))
+                        found.append(Found(patch: patch, trailer: trailer, added: added))
                     }
                 }
             }
@@ -128,20 +111,49 @@ public struct TrailerCollector {
             do {
                 identity = try repository.identity(for: .committer, environment: request.environment)
             } catch {
-                throw .kseries(.git(error))
+                throw .git(error)
             }
             let added = found.filter(\.added).count
-            _ = try wrap { () throws(KSeriesError) in
-                try store.save(
+            _ = try store.save(
                     state, expecting: loaded.commit,
                     message: "kseries trailers \(name): \(added) new on v\(number) from \((request.thread as NSString).lastPathComponent)",
                     identity: identity)
-            }
         }
         return Result(series: name, version: number, found: found, state: state, unplaced: unplaced)
     }
 
-    private func seriesName(_ request: Request, mailbox: ThreadMailbox, store: SeriesStore) throws(SeriesVersionError) -> String {
+    /// Which mails of the thread are this version's patches (`[PATCH vN k/total]`, the cover
+    /// letter as 0) and which message each other mail replies to.
+    private static func threadMap(
+        _ mailbox: ThreadMailbox, total: Int, version number: Int
+    ) -> (patchByID: [String: Int], parentByID: [String: String]) {
+        var patchByID: [String: Int] = [:]
+        var parentByID: [String: String] = [:]
+        for mail in mailbox.mails {
+            guard let id = mail.messageID else { continue }
+            if !mail.tags.isReply, let position = mail.tags.number, mail.tags.total == nil || mail.tags.total == total,
+                mail.tags.version == nil || mail.tags.version == number, position <= total
+            {
+                patchByID[id] = position
+            } else if let parent = mail.inReplyTo ?? mail.references.last {
+                parentByID[id] = parent
+            }
+        }
+        return (patchByID, parentByID)
+    }
+
+    /// Records `trailer` as received on patch `patch` (1-based) of `version`; false when the
+    /// patch already carries it or received it before (compared without case).
+    private static func receive(_ trailer: String, onPatch patch: Int, of version: inout SeriesState.Version) -> Bool {
+        let record = version.patches[patch - 1]
+        guard !(record.trailers + record.received).contains(where: { $0.lowercased() == trailer.lowercased() }) else {
+            return false
+        }
+        version.patches[patch - 1].received.append(trailer)
+        return true
+    }
+
+    private func seriesName(_ request: Request, mailbox: ThreadMailbox, store: SeriesStore) throws(KSeriesError) -> String {
         if let series = request.series { return series }
         let ids = Set(mailbox.mails.compactMap { SeriesImporter.line("change-id", in: $0.body) })
         let known = (try? store.names()) ?? []
@@ -151,10 +163,13 @@ public struct TrailerCollector {
         }
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 {
-            throw .input("the thread's change-id belongs to several series (\(matches.joined(separator: ", "))); pass --series NAME")
+            throw .input(
+                source: request.thread, line: nil,
+                problem: "its change-id belongs to several series (\(matches.joined(separator: ", "))); pass --series NAME")
         }
         throw .input(
-            "\(request.thread) has no change-id: line of a known series; pass --series NAME (known: \(known.joined(separator: ", ")))")
+            source: request.thread, line: nil,
+            problem: "no change-id: line of a known series; pass --series NAME (known: \(known.joined(separator: ", ")))")
     }
 
     /// The patch (0 for the cover letter) a reply answers.

@@ -38,7 +38,7 @@ extension KSeriesCommand {
             var text = set
             if let file {
                 let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
-                guard let data else { throw fail(SeriesVersionError.input("\(file): cannot be read")) }
+                guard let data else { throw fail(KSeriesError.input(source: file, line: nil, problem: "cannot be read")) }
                 text = String(decoding: data, as: UTF8.self)
             }
             let result: AuthorNotes.Result

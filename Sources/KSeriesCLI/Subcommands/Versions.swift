@@ -29,7 +29,7 @@ extension KSeriesCommand {
                     return
                 }
                 guard let state = try store.load(series)?.state else {
-                    throw SeriesVersionError.unknownSeries(name: series, known: try store.names(), hint: nil)
+                    throw KSeriesError.unknownSeries(name: series, known: try store.names(), hint: nil)
                 }
                 print("\(state.name): \(state.origin.kind.rawValue) \(state.origin.source), change-id \(state.changeID)")
                 for version in state.versions {

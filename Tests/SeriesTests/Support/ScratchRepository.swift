@@ -1,15 +1,12 @@
 import Foundation
+import TestSupport
 
 /// A throw-away git repository built with the `git` command line, isolated from the user's
-/// and the system's configuration, with fixed identities and dates.
+/// and the system's configuration, with fixed identities and dates. Unlike `GitFixture`, each
+/// commit gets the identities set here and the next date, and git runs with a minimal
+/// environment (`LC_ALL=C`): what the byte-for-byte format-patch oracles need.
 final class ScratchRepository {
-    struct CommandError: Error, CustomStringConvertible {
-        var arguments: [String]
-        var status: Int32
-        var standardError: String
-        var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(standardError)" }
-    }
-
+    private let scratch: ScratchDirectory
     let directory: URL
     let home: URL
     /// Author identity for the next commits.
@@ -22,16 +19,11 @@ final class ScratchRepository {
     var timezone = "+0100"
 
     init() throws {
-        let base = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kseries-series-\(UUID().uuidString)", isDirectory: true)
-        home = base
-        directory = base.appendingPathComponent("repo", isDirectory: true)
+        scratch = try ScratchDirectory("kseries-series")
+        home = URL(fileURLWithPath: scratch.path, isDirectory: true)
+        directory = home.appendingPathComponent("repo", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try git("init", "-q", "-b", "main")
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: home)
     }
 
     var environment: [String: String] {
@@ -55,35 +47,15 @@ final class ScratchRepository {
         try run(arguments, input: input, in: workingDirectory)
     }
 
+    /// Runs git with `arguments`; throws `ProcessFailure` for an exit status not in `success`.
     @discardableResult
     func run(
         _ arguments: [String], input: [UInt8]? = nil, in workingDirectory: URL? = nil, success: Set<Int32> = [0]
     ) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = workingDirectory ?? directory
-        process.environment = environment
-        let output = Pipe()
-        let errors = home.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        let errorHandle = try FileHandle(forWritingTo: errors)
-        process.standardOutput = output
-        process.standardError = errorHandle
-        let inputPipe = Pipe()
-        process.standardInput = inputPipe
-        try process.run()
-        if let input { inputPipe.fileHandleForWriting.write(Data(input)) }
-        try inputPipe.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errorHandle.close()
-        let standardError = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: errors)
-        guard success.contains(process.terminationStatus) else {
-            throw CommandError(arguments: arguments, status: process.terminationStatus, standardError: standardError)
-        }
-        return [UInt8](data)
+        let output = try ProcessRunner.run(
+            ["git"] + arguments, in: (workingDirectory ?? directory).path, environment: environment, input: input ?? [])
+        guard success.contains(output.status) else { throw ProcessFailure(command: ["git"] + arguments, output: output) }
+        return output.stdout
     }
 
     func gitText(_ arguments: String...) throws -> String {
