@@ -20,33 +20,13 @@ struct MailReader {
         self.file = file
         var index = mail.lowerBound
         if index < mail.upperBound, PatchParser.isFromLine(bytes[lines[index]]) { index += 1 }
-        var current: (name: String, value: [UInt8])?
-        func flush(_ headers: inout [String: [UInt8]]) {
-            if let (name, value) = current, headers[name] == nil { headers[name] = value }
-            current = nil
+        let mailLines = mail.lazy.map { bytes[lines[$0]] }
+        let (fields, end) = HeaderSection.scan(mailLines, from: index, rule: .mailinfo)
+        for field in fields {
+            let name = field.name.lowercased()
+            if headers[name] == nil { headers[name] = HeaderSection.unfoldedValue(field) }
         }
-        while index < mail.upperBound {
-            let line = bytes[lines[index]]
-            if Self.trimmed(line).isEmpty {
-                index += 1
-                break
-            }
-            if let first = line.first, first == Bytes.space || first == Bytes.tab, current != nil {
-                current!.value += Self.trimmed(line)
-            } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-                flush(&headers)
-                var valueStart = colon + 1
-                while valueStart < line.endIndex, line[valueStart] == Bytes.space || line[valueStart] == Bytes.tab {
-                    valueStart += 1
-                }
-                current = (Bytes.text(line[line.startIndex..<colon]).lowercased(), Self.trimmed(line[valueStart...]))
-            } else {
-                break
-            }
-            index += 1
-        }
-        flush(&headers)
-        bodyStart = index
+        bodyStart = HeaderSection.bodyStart(after: end, endIndex: mail.upperBound)
     }
 
     /// The `Subject:` as written, decoded, before the `[PATCH …]` prefix is removed.

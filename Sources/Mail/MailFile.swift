@@ -40,36 +40,26 @@ public struct MailFile: Sendable, Equatable {
             mboxLine = first
             index = 1
         }
-        var fields: [Field] = []
-        var bodyStart: Int?
-        var offset = lines[..<index].reduce(0) { $0 + $1.count }
-        while index < lines.count {
-            let line = lines[index]
-            offset += line.count
-            index += 1
-            if line == [UInt8(ascii: "\n")] || line == Array("\r\n".utf8) {
-                bodyStart = offset
-                break
-            }
-            if let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-                guard !fields.isEmpty else {
-                    throw MailError(.malformedMessage, "the first header line is a continuation line", fileName: fileName)
-                }
-                fields[fields.count - 1].raw += line
-                continue
-            }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0,
-                line[..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7f })
-            else {
-                throw MailError(
-                    .malformedMessage,
-                    "header line \(fields.count + 1) is not a header field: \(String(decoding: line, as: UTF8.self).trimmingSpaces())",
-                    fileName: fileName)
-            }
-            var raw = line
-            if raw.last != UInt8(ascii: "\n") { raw.append(UInt8(ascii: "\n")) }
-            fields.append(Field(name: String(decoding: line[..<colon], as: UTF8.self), raw: raw))
+        let (found, end) = HeaderSection.scan(lines, from: index, rule: .strict)
+        switch end {
+        case .orphanContinuation:
+            throw MailError(.malformedMessage, "the first header line is a continuation line", fileName: fileName)
+        case .otherLine(let stray):
+            throw MailError(
+                .malformedMessage,
+                "header line \(found.count + 1) is not a header field: \(String(decoding: lines[stray], as: UTF8.self).trimmingSpaces())",
+                fileName: fileName)
+        case .blankLine, .endOfInput:
+            break
         }
+        let fields = found.map { field in
+            var raw = field.lines[0]
+            if raw.last != UInt8(ascii: "\n") { raw.append(UInt8(ascii: "\n")) }
+            for continuation in field.lines.dropFirst() { raw += continuation }
+            return Field(name: field.name, raw: raw)
+        }
+        var bodyStart: Int?
+        if case .blankLine(let blank) = end { bodyStart = lines[...blank].reduce(0) { $0 + $1.count } }
         lines.removeAll()
         guard !fields.isEmpty else { throw MailError(.malformedMessage, "the file has no mail header", fileName: fileName) }
         self.fields = fields

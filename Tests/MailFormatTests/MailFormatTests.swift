@@ -105,3 +105,47 @@ struct TransferEncodingTests {
         #expect(TransferEncoding.parameter("format", in: "text/plain") == nil)
     }
 }
+
+@Suite("the header section, read by git mailinfo's rule and by RFC 5322's")
+struct HeaderSectionTests {
+    func lines(_ text: String) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var current: [UInt8] = []
+        for byte in text.utf8 {
+            current.append(byte)
+            if byte == UInt8(ascii: "\n") {
+                lines.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    @Test("a folded value unfolds with its continuation's blank kept; the body starts after the blank line")
+    func unfolding() throws {
+        let mail = lines("Subject: [PATCH 1/2] a long\n\t subject  \nFrom: A <a@b>\n\nbody\n")
+        let (fields, end) = HeaderSection.scan(mail, rule: .mailinfo)
+        try #require(fields.count == 2)
+        #expect(String(decoding: HeaderSection.unfoldedValue(fields[0]), as: UTF8.self) == "[PATCH 1/2] a long\t subject")
+        #expect(fields[1].hasName("from"))
+        #expect(end == .blankLine(3))
+        #expect(HeaderSection.bodyStart(after: end, endIndex: mail.count) == 4)
+    }
+
+    @Test("mailinfo: a line of blanks ends the header, a line without a colon starts the body")
+    func mailinfoEnds() {
+        #expect(HeaderSection.scan(lines("A: 1\n  \t\nbody\n"), rule: .mailinfo).end == .blankLine(1))
+        #expect(HeaderSection.scan(lines("A: 1\nno colon here\n"), rule: .mailinfo).end == .otherLine(1))
+        #expect(HeaderSection.scan(lines("Odd name: 1\n\n"), rule: .mailinfo).fields.first?.name == "Odd name")
+    }
+
+    @Test("strict: only an empty line ends the header; a stray line or a leading continuation is reported")
+    func strictEnds() {
+        #expect(HeaderSection.scan(lines("A: 1\r\n\r\nbody"), rule: .strict).end == .blankLine(1))
+        #expect(HeaderSection.scan(lines("A: 1\n  \nB: 2\n"), rule: .strict).fields.count == 2)
+        #expect(HeaderSection.scan(lines("Odd name: 1\n"), rule: .strict).end == .otherLine(0))
+        #expect(HeaderSection.scan(lines(" folded\nA: 1\n"), rule: .strict).end == .orphanContinuation(0))
+        #expect(HeaderSection.scan(lines("A: 1\nB: 2"), rule: .strict).end == .endOfInput)
+    }
+}

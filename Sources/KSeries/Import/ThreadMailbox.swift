@@ -102,34 +102,15 @@ struct ThreadMailbox {
         return words.contains { $0.count == 8 && $0.filter { $0 == ":" }.count == 2 }
     }
 
+    /// One mail's lines (line endings removed): its header read as `git mailinfo` reads it
+    /// (`HeaderSection`), its body decoded.
     static func parse(_ lines: [Substring], file: String, line: Int) -> Mail {
+        let (fields, end) = HeaderSection.scan(lines.lazy.map { Array($0.utf8) }, rule: .mailinfo)
         var headers: [String: [String]] = [:]
-        var index = 0
-        var name: String?
-        var value = ""
-        func flush() {
-            if let name { headers[name, default: []].append(RFC2047.decode(value.trimmingCharacters(in: .whitespaces))) }
-            name = nil
-            value = ""
+        for field in fields {
+            headers[field.name.lowercased(), default: []].append(RFC2047.decode(HeaderSection.unfoldedValue(field)))
         }
-        while index < lines.count {
-            let raw = lines[index].hasSuffix("\r") ? lines[index].dropLast() : lines[index]
-            if raw.isEmpty {
-                index += 1
-                break
-            }
-            if let first = raw.first, first == " " || first == "\t", name != nil {
-                value += " " + raw.trimmingCharacters(in: .whitespaces)
-            } else if let colon = raw.firstIndex(of: ":"), !raw[..<colon].contains(" ") {
-                flush()
-                name = raw[..<colon].lowercased()
-                value = String(raw[raw.index(after: colon)...])
-            } else {
-                break
-            }
-            index += 1
-        }
-        flush()
+        let index = HeaderSection.bodyStart(after: end, endIndex: lines.count)
         let rawBody = lines[index...].joined(separator: "\n")
         let body = decodeBody(
             rawBody, contentType: headers["content-type"]?.first ?? "",
