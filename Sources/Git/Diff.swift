@@ -50,8 +50,7 @@ extension Repository {
     /// Walks both trees in git's order, descending only into subtrees whose ids differ.
     private func collectChanges(old: ObjectID?, new: ObjectID?, prefix: String, into changes: inout [ChangedPath]) throws(GitError) {
         if old == new { return }
-        let oldEntries = try old.map { (id) throws(GitError) -> [TreeEntry] in try tree(id).entries } ?? []
-        let newEntries = try new.map { (id) throws(GitError) -> [TreeEntry] in try tree(id).entries } ?? []
+        let (oldEntries, newEntries) = try differingEntries(old: old, new: new)
         // git orders tree entries by name, comparing directories as if they ended in '/'.
         func key(_ entry: TreeEntry) -> [UInt8] { Array(entry.name.utf8) + (entry.kind == .tree ? [0x2F] : []) }
         var merged: [(old: TreeEntry?, new: TreeEntry?)] = []
@@ -88,6 +87,62 @@ extension Repository {
                 try collectChanges(old: oldTree?.id, new: newTree?.id, prefix: path + "/", into: &changes)
             }
         }
+    }
+
+    /// The entries of two trees less those both have alike (same name, kind, id and mode),
+    /// which hold no change: a merge of the two trees' entries in git's order, comparing names
+    /// in libgit2's buffers, so a directory of a thousand files costs no thousand strings. An
+    /// entry the merge does not pair (trees out of git's order, or a real change) is returned.
+    private func differingEntries(old: ObjectID?, new: ObjectID?) throws(GitError) -> (old: [TreeEntry], new: [TreeEntry]) {
+        let oldTree = try old.map { (id) throws(GitError) -> Tree in try tree(id) }
+        let newTree = try new.map { (id) throws(GitError) -> Tree in try tree(id) }
+        let oldCount = oldTree.map { git_tree_entrycount($0.handle) } ?? 0
+        let newCount = newTree.map { git_tree_entrycount($0.handle) } ?? 0
+        var oldRest: [TreeEntry] = [], newRest: [TreeEntry] = []
+        var oldIndex = 0, newIndex = 0
+        while oldIndex < oldCount || newIndex < newCount {
+            let oldEntry = oldIndex < oldCount ? git_tree_entry_byindex(oldTree!.handle, oldIndex) : nil
+            let newEntry = newIndex < newCount ? git_tree_entry_byindex(newTree!.handle, newIndex) : nil
+            guard let oldEntry, let newEntry else {
+                if let oldEntry { oldRest.append(TreeEntry(oldEntry)) }
+                if let newEntry { newRest.append(TreeEntry(newEntry)) }
+                oldIndex += 1
+                newIndex += 1
+                continue
+            }
+            let order = Self.gitOrder(oldEntry, newEntry)
+            if order < 0 {
+                oldRest.append(TreeEntry(oldEntry))
+                oldIndex += 1
+            } else if order > 0 {
+                newRest.append(TreeEntry(newEntry))
+                newIndex += 1
+            } else {
+                if git_tree_entry_filemode(oldEntry) != git_tree_entry_filemode(newEntry)
+                    || git_oid_equal(git_tree_entry_id(oldEntry), git_tree_entry_id(newEntry)) == 0
+                {
+                    oldRest.append(TreeEntry(oldEntry))
+                    newRest.append(TreeEntry(newEntry))
+                }
+                oldIndex += 1
+                newIndex += 1
+            }
+        }
+        return (oldRest, newRest)
+    }
+
+    /// git's order of tree entries: by name, a directory compared as if its name ended in '/'.
+    private static func gitOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int {
+        let aName = git_tree_entry_name(a)!, bName = git_tree_entry_name(b)!
+        let aLength = strlen(aName), bLength = strlen(bName)
+        let common = min(aLength, bLength)
+        let compared = memcmp(aName, bName, common)
+        if compared != 0 { return Int(compared) }
+        func next(_ entry: OpaquePointer, _ name: UnsafePointer<CChar>, _ length: Int) -> UInt8 {
+            if common < length { return UInt8(bitPattern: name[common]) }
+            return git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 0x2F : 0
+        }
+        return Int(next(a, aName, aLength)) - Int(next(b, bName, bLength))
     }
 
     /// One file's diff from its two blobs.
