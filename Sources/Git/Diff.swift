@@ -12,6 +12,16 @@ extension Repository {
     public func diff(
         from oldTree: ObjectID?, to newTree: ObjectID, contextLines: Int = 3, detectRenames: Bool = true
     ) throws(GitError) -> TreeDiff {
+        let key = DiffMemo.Key(old: oldTree, new: newTree, contextLines: contextLines, detectRenames: detectRenames)
+        if let known = diffMemo[key] { return known }
+        let diff = try computeDiff(from: oldTree, to: newTree, contextLines: contextLines, detectRenames: detectRenames)
+        diffMemo[key] = diff
+        return diff
+    }
+
+    private func computeDiff(
+        from oldTree: ObjectID?, to newTree: ObjectID, contextLines: Int, detectRenames: Bool
+    ) throws(GitError) -> TreeDiff {
         var changes: [ChangedPath] = []
         try collectChanges(old: oldTree, new: newTree, prefix: "", into: &changes)
         var options = git_diff_options()
@@ -291,5 +301,30 @@ extension Repository {
             oldID: status == .added ? .zero : ObjectID(delta.old_file.id),
             newID: status == .deleted ? .zero : ObjectID(delta.new_file.id),
             similarity: Int(delta.similarity), isBinary: isBinary, hunks: hunks)
+    }
+}
+
+/// The diffs a `Repository` has computed, by trees and options; bounded, thread-safe.
+final class DiffMemo: @unchecked Sendable {
+    struct Key: Hashable {
+        var old: ObjectID?
+        var new: ObjectID
+        var contextLines: Int
+        var detectRenames: Bool
+    }
+
+    /// Enough for the diffs of a long series and its mails; past it the memo starts over.
+    static let capacity = 256
+    private var diffs: [Key: TreeDiff] = [:]
+    private let lock = NSLock()
+
+    subscript(key: Key) -> TreeDiff? {
+        get { lock.withLock { diffs[key] } }
+        set {
+            lock.withLock {
+                if diffs.count >= Self.capacity { diffs.removeAll() }
+                diffs[key] = newValue
+            }
+        }
     }
 }

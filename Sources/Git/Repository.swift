@@ -9,6 +9,9 @@ public final class Repository {
     let handle: OpaquePointer
     /// The path the user gave, for messages.
     public let displayPath: String
+    /// Tree diffs already computed (objects never change): a run that diffs a commit for the
+    /// series state and again for its mail computes it once.
+    let diffMemo = DiffMemo()
 
     /// Opens the repository at `path`. With `searchParents`, a sub-directory of a work tree
     /// opens its repository, as `git` itself does.
