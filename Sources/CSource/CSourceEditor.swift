@@ -12,11 +12,20 @@ public struct CSourceEditor: Sendable {
     public let path: String
     /// The file's current bytes.
     public private(set) var bytes: [UInt8]
+    /// The scopes of `bytes` when the caller had them already (they are lexed otherwise).
+    private var finder: ScopeFinder?
 
     /// Starts editing `bytes`, shown in errors as `path`.
     public init(bytes: [UInt8], path: String) {
         self.bytes = bytes
         self.path = path
+    }
+
+    /// Starts editing the file `finder` was made from (its lexing is reused for the first edit).
+    public init(finder: ScopeFinder, path: String) {
+        self.bytes = finder.source.bytes
+        self.path = path
+        self.finder = finder
     }
 
     /// Applies one edit.
@@ -28,12 +37,13 @@ public struct CSourceEditor: Sendable {
     public mutating func apply(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
         let change = try plan(edit)
         bytes.replaceSubrange(change.range, with: change.replacement)
+        finder = nil
         return change
     }
 
     /// Works out the change an edit would make, without making it.
     public func plan(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
-        let finder = ScopeFinder(CLexer.lex(bytes))
+        let finder = self.finder ?? ScopeFinder(CLexer.lex(bytes))
         let definition = try finder.resolve(
             edit.scope, occurrence: edit.occurrence, condition: edit.condition, path: path)
         let planner = EditPlanner(finder: finder, definition: definition, edit: edit, path: path)

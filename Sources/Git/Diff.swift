@@ -12,7 +12,7 @@ extension Repository {
     public func diff(
         from oldTree: ObjectID?, to newTree: ObjectID, contextLines: Int = 3, detectRenames: Bool = true
     ) throws(GitError) -> TreeDiff {
-        let key = DiffMemo.Key(old: oldTree, new: newTree, contextLines: contextLines, detectRenames: detectRenames)
+        let key = DiffKey(old: oldTree, new: newTree, contextLines: contextLines, detectRenames: detectRenames)
         if let known = diffMemo[key] { return known }
         let diff = try computeDiff(from: oldTree, to: newTree, contextLines: contextLines, detectRenames: detectRenames)
         diffMemo[key] = diff
@@ -165,12 +165,21 @@ extension Repository {
         }
         let oldBlob = try lookup(change.old?.id)
         defer { git_blob_free(oldBlob) }
-        let newBlob = try lookup(change.new?.id)
-        defer { git_blob_free(newBlob) }
         var patch: OpaquePointer?
-        try check(
-            git_patch_from_blobs(&patch, oldBlob, change.path, newBlob, change.path, &options),
-            "diffing \(change.path)")
+        if let id = change.new?.id, let written = writtenBlobs[id] {
+            // A blob this run wrote: diff its bytes rather than read them back from the odb.
+            try check(
+                written.withUnsafeBytes { buffer in
+                    git_patch_from_blob_and_buffer(&patch, oldBlob, change.path, buffer.baseAddress, buffer.count, change.path, &options)
+                },
+                "diffing \(change.path)")
+        } else {
+            let newBlob = try lookup(change.new?.id)
+            defer { git_blob_free(newBlob) }
+            try check(
+                git_patch_from_blobs(&patch, oldBlob, change.path, newBlob, change.path, &options),
+                "diffing \(change.path)")
+        }
         defer { git_patch_free(patch) }
         guard let patch, let delta = git_patch_get_delta(patch)?.pointee else {
             throw GitError(code: .generic, message: "libgit2 gave no patch", operation: "diffing \(change.path)")
@@ -304,26 +313,39 @@ extension Repository {
     }
 }
 
-/// The diffs a `Repository` has computed, by trees and options; bounded, thread-safe.
-final class DiffMemo: @unchecked Sendable {
-    struct Key: Hashable {
-        var old: ObjectID?
-        var new: ObjectID
-        var contextLines: Int
-        var detectRenames: Bool
-    }
+/// The key of a tree diff a `Repository` memoises.
+struct DiffKey: Hashable {
+    var old: ObjectID?
+    var new: ObjectID
+    var contextLines: Int
+    var detectRenames: Bool
+}
 
-    /// Enough for the diffs of a long series and its mails; past it the memo starts over.
-    static let capacity = 256
-    private var diffs: [Key: TreeDiff] = [:]
+/// Values kept by key within a budget (a count, or bytes), forgotten all at once past it;
+/// thread-safe. Git objects never change, so what is derived from them stays true.
+final class BoundedMemo<Key: Hashable, Value>: @unchecked Sendable {
+    private let budget: Int
+    private let cost: (Value) -> Int
+    private var values: [Key: Value] = [:]
+    private var spent = 0
     private let lock = NSLock()
 
-    subscript(key: Key) -> TreeDiff? {
-        get { lock.withLock { diffs[key] } }
+    init(budget: Int, cost: @escaping (Value) -> Int) {
+        self.budget = budget
+        self.cost = cost
+    }
+
+    subscript(key: Key) -> Value? {
+        get { lock.withLock { values[key] } }
         set {
+            guard let newValue, cost(newValue) <= budget else { return }
             lock.withLock {
-                if diffs.count >= Self.capacity { diffs.removeAll() }
-                diffs[key] = newValue
+                if spent + cost(newValue) > budget {
+                    values.removeAll()
+                    spent = 0
+                }
+                if let old = values.updateValue(newValue, forKey: key) { spent -= cost(old) }
+                spent += cost(newValue)
             }
         }
     }

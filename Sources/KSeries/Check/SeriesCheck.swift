@@ -139,8 +139,9 @@ public struct SeriesCheck {
         switch target {
         case .policy(let policy, let patches, _):
             patchText = patches
+            let sources = BaseSources()
             do {
-                report.unmetPreconditions = try PreconditionChecker(repository: repository).unmet(policy, at: commit).map(\.description)
+                report.unmetPreconditions = try PreconditionChecker(repository: repository, sources: sources).unmet(policy, at: commit).map(\.description)
             } catch {
                 report.error = error.description
                 return report
@@ -148,7 +149,7 @@ public struct SeriesCheck {
             if report.unmetPreconditions.isEmpty {
                 report.templateChecked = true
                 do {
-                    _ = try SeriesBuilder(repository: repository).edit(policy: policy, base: commit, ref: ref)
+                    _ = try SeriesBuilder(repository: repository, sources: sources).edit(policy: policy, base: commit, ref: ref)
                 } catch {
                     report.templateProblem = error.description
                 }

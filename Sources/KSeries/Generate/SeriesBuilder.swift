@@ -7,9 +7,12 @@ import Policy
 /// tree, no index, no ref is touched here.
 public struct SeriesBuilder {
     public let repository: Repository
+    /// The files read (and lexed) at the base already, by the preconditions.
+    public let sources: BaseSources
 
-    public init(repository: Repository) {
+    public init(repository: Repository, sources: BaseSources = BaseSources()) {
         self.repository = repository
+        self.sources = sources
     }
 
     /// One patch of a policy with its edits resolved: the new contents of the files it changes.
@@ -35,16 +38,21 @@ public struct SeriesBuilder {
             var changed: [String] = []
             for edit in patch.edits {
                 var file: TreeFile
+                var editor: CSourceEditor
                 if let current = files[edit.file] {
                     file = current
+                    editor = CSourceEditor(bytes: file.contents, path: edit.file)
+                } else if let read = sources.readFile(edit.file, at: base) {
+                    file = read
+                    editor = CSourceEditor(finder: sources.finder(for: read, at: base), path: edit.file)
                 } else {
                     do {
                         file = try repository.file(at: edit.file, inCommit: base)
                     } catch {
                         throw .policy(PolicyError(path: policy.sourcePath, line: edit.line, message: "at \(ref): \(error.message)"))
                     }
+                    editor = CSourceEditor(bytes: file.contents, path: edit.file)
                 }
-                var editor = CSourceEditor(bytes: file.contents, path: edit.file)
                 do {
                     try editor.apply(Self.sourceEdit(edit))
                 } catch {

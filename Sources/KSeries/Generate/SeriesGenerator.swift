@@ -107,15 +107,16 @@ public struct SeriesGenerator {
         }
         timer.lap("open, resolve, identity")
         let unmet: [PreconditionChecker.Unmet]
+        let sources = BaseSources()
         do {
-            unmet = try PreconditionChecker(repository: repository).unmet(policy, at: baseCommit)
+            unmet = try PreconditionChecker(repository: repository, sources: sources).unmet(policy, at: baseCommit)
         } catch {
             throw .git(error)
         }
         guard unmet.isEmpty else { throw .preconditions(template: policy.sourcePath, ref: baseRef, unmet: unmet) }
         timer.lap("preconditions")
 
-        let built = try SeriesBuilder(repository: repository).build(
+        let built = try SeriesBuilder(repository: repository, sources: sources).build(
             policy: policy, base: baseCommit, ref: baseRef, author: author, committer: committer)
         timer.lap("edit, write blobs/trees/commits")
 
