@@ -86,6 +86,8 @@ public struct SeriesCheck {
     }
 
     public let repository: Repository
+    /// The files read and lexed, and the edits made, shared by the refs of a run.
+    let sources = BaseSources()
 
     public init(repository: Repository) {
         self.repository = repository
@@ -139,7 +141,6 @@ public struct SeriesCheck {
         switch target {
         case .policy(let policy, let patches, _):
             patchText = patches
-            let sources = BaseSources()
             do {
                 report.unmetPreconditions = try PreconditionChecker(repository: repository, sources: sources).unmet(policy, at: commit).map(\.description)
             } catch {

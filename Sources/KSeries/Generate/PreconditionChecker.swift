@@ -35,7 +35,7 @@ public struct PreconditionChecker {
                 unmet.append(Unmet(precondition: precondition, detail: "is missing: there is no \(precondition.file)"))
                 continue
             }
-            if let detail = check(precondition, in: file, at: commit) {
+            if let detail = check(precondition, in: file) {
                 unmet.append(Unmet(precondition: precondition, detail: detail))
             }
         }
@@ -51,7 +51,7 @@ public struct PreconditionChecker {
     }
 
     /// nil when met, else what is wrong.
-    private func check(_ precondition: Precondition, in file: TreeFile, at commit: ObjectID) -> String? {
+    private func check(_ precondition: Precondition, in file: TreeFile) -> String? {
         if case .kconfig(let symbol) = precondition.requirement {
             let text = String(decoding: file.contents, as: UTF8.self)
             let defines = text.split(separator: "\n").contains { line in
@@ -60,7 +60,7 @@ public struct PreconditionChecker {
             }
             return defines ? nil : "is missing: \(file.path) has no 'config \(symbol)'"
         }
-        let finder = sources.finder(for: file, at: commit)
+        let finder = sources.finder(for: file)
         let source = finder.source
         switch precondition.requirement {
         case .member(let keyword, let type, let member):

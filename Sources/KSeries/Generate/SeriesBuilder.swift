@@ -32,6 +32,24 @@ public struct SeriesBuilder {
     /// Resolves every edit of `policy` on `base` and applies it in memory, patch after patch.
     /// Nothing is written. `ref` is the name the user gave for `base`, used in messages.
     public func edit(policy: PolicyTemplate, base: ObjectID, ref: String) throws(KSeriesError) -> [EditedPatch] {
+        // The same blobs give the same edits: a ref that has the files of one edited before
+        // (check on many refs) reuses its result. Failures are worked out again, for their
+        // messages name the ref.
+        var paths: [String] = []
+        for patch in policy.patches {
+            for edit in patch.edits where !paths.contains(edit.file) { paths.append(edit.file) }
+        }
+        var blobs: [ObjectID?] = []
+        for path in paths {
+            blobs.append((try? sources.file(path, at: base, in: repository))?.id)
+        }
+        if let known = sources.edits(of: policy.sourcePath, from: blobs) { return known }
+        let patches = try editFiles(policy: policy, base: base, ref: ref)
+        sources.remember(patches, of: policy.sourcePath, from: blobs)
+        return patches
+    }
+
+    private func editFiles(policy: PolicyTemplate, base: ObjectID, ref: String) throws(KSeriesError) -> [EditedPatch] {
         var files: [String: TreeFile] = [:]  // current contents of every file touched so far
         var patches: [EditedPatch] = []
         for patch in policy.patches {
@@ -42,9 +60,9 @@ public struct SeriesBuilder {
                 if let current = files[edit.file] {
                     file = current
                     editor = CSourceEditor(bytes: file.contents, path: edit.file)
-                } else if let read = sources.readFile(edit.file, at: base) {
+                } else if let read = try? sources.file(edit.file, at: base, in: repository) {
                     file = read
-                    editor = CSourceEditor(finder: sources.finder(for: read, at: base), path: edit.file)
+                    editor = CSourceEditor(finder: sources.finder(for: read), path: edit.file)
                 } else {
                     do {
                         file = try repository.file(at: edit.file, inCommit: base)

@@ -70,6 +70,7 @@ public struct SeriesGenerator {
         guard request.version >= 1 else {
             throw .output(path: request.outputDirectory, message: "the version must be 1 or more, not \(request.version)")
         }
+        var timer = PhaseTimer(environment: request.environment)
         let repository: Repository
         do {
             repository = try Repository(at: request.treePath)
@@ -77,6 +78,7 @@ public struct SeriesGenerator {
             throw .git(error)
         }
         let start = try VersionMaker(repository: repository).start(request.policy.name, number: request.version)
+        timer.lap("open the tree, read the state")
         return try make(
             request, repository: repository, start: start, made: .generate,
             verb: "generate")
@@ -105,7 +107,7 @@ public struct SeriesGenerator {
         } catch {
             throw .git(error)
         }
-        timer.lap("open, resolve, identity")
+        timer.lap("resolve the base, identity")
         let unmet: [PreconditionChecker.Unmet]
         let sources = BaseSources()
         do {

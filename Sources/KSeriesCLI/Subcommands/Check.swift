@@ -40,6 +40,7 @@ extension KSeriesCommand {
         @OptionGroup var buildOptions: BuildOptions
 
         func run() throws {
+            var timer = PhaseTimer(environment: ProcessInfo.processInfo.environment)
             let repository: Repository
             let checkTarget: SeriesCheck.Target
             let patchFiles: [String]
@@ -68,6 +69,7 @@ extension KSeriesCommand {
             } catch {
                 throw fail(error)
             }
+            timer.lap("open, read the series or policy")
             let buildPlan = buildOptions.build ? try buildOptions.resolve(policy: buildPolicy) : nil
             let refs: [String]
             do {
@@ -83,6 +85,7 @@ extension KSeriesCommand {
                 }
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            timer.lap("resolve refs, check each ref")
 
             var checkpatch: [CheckpatchRunner.Report] = []
             var checkpatchNote: String?
@@ -94,6 +97,7 @@ extension KSeriesCommand {
                 } catch {
                     checkpatchNote = "\(error)"
                 }
+                timer.lap("checkpatch")
             }
 
             var builds: [BuildCheck.Report] = []

@@ -29,7 +29,9 @@ extension KSeriesCommand {
 
         func run() throws {
             do {
+                var timer = PhaseTimer(environment: ProcessInfo.processInfo.environment)
                 let template = try PolicyCatalog.standard(explicit: tree.templates).policy(named: policy)
+                timer.lap("load the policy")
                 let result = try SeriesGenerator().generate(
                     .init(policy: template, treePath: tree.treePath, base: base, version: version, outputDirectory: output))
                 for warning in result.warnings {
