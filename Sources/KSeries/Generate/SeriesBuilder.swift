@@ -51,15 +51,18 @@ public struct SeriesBuilder {
 
     private func editFiles(policy: PolicyTemplate, base: ObjectID, ref: String) throws(KSeriesError) -> [EditedPatch] {
         var files: [String: TreeFile] = [:]  // current contents of every file touched so far
+        // The editor of each file, kept from edit to edit: it knows the file's lexing after
+        // an edit of whole lines without lexing it all again.
+        var editors: [String: CSourceEditor] = [:]
         var patches: [EditedPatch] = []
         for patch in policy.patches {
             var changed: [String] = []
             for edit in patch.edits {
                 var file: TreeFile
                 var editor: CSourceEditor
-                if let current = files[edit.file] {
+                if let current = files[edit.file], let kept = editors[edit.file] {
                     file = current
-                    editor = CSourceEditor(bytes: file.contents, path: edit.file)
+                    editor = kept
                 } else if let read = try? sources.file(edit.file, at: base, in: repository) {
                     file = read
                     editor = CSourceEditor(finder: sources.finder(for: read), path: edit.file)
@@ -78,6 +81,7 @@ public struct SeriesBuilder {
                 }
                 file.contents = editor.bytes
                 files[edit.file] = file
+                editors[edit.file] = editor
                 if !changed.contains(edit.file) { changed.append(edit.file) }
             }
             patches.append(EditedPatch(template: patch, files: changed.compactMap { files[$0] }))
