@@ -28,10 +28,12 @@ public final class BaseSources {
         return file
     }
 
-    /// The scopes of `file`, lexed the first time its blob is asked for.
-    func finder(for file: TreeFile) -> ScopeFinder {
+    /// The scopes of `file`, lexed the first time its blob is asked for. `keep: false` (an
+    /// edit, which lexes its file anew as it changes it) does not keep a new one.
+    func finder(for file: TreeFile, keep: Bool = true) -> ScopeFinder {
         if let known = finders[file.id] { return known }
         let finder = ScopeFinder(CLexer.lex(file.contents))
+        guard keep else { return finder }
         if finders.count >= Self.limits.finders { finders.removeAll() }
         finders[file.id] = finder
         return finder

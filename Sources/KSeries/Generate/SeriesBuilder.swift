@@ -51,8 +51,8 @@ public struct SeriesBuilder {
 
     private func editFiles(policy: PolicyTemplate, base: ObjectID, ref: String) throws(KSeriesError) -> [EditedPatch] {
         var files: [String: TreeFile] = [:]  // current contents of every file touched so far
-        // The editor of each file, kept from edit to edit: it knows the file's lexing after
-        // an edit of whole lines without lexing it all again.
+        // The editor of each file, kept from edit to edit within a patch: it knows the file's
+        // lexing after an edit of whole lines without lexing it all again.
         var editors: [String: CSourceEditor] = [:]
         var patches: [EditedPatch] = []
         for patch in policy.patches {
@@ -65,7 +65,7 @@ public struct SeriesBuilder {
                     editor = kept
                 } else if let read = try? sources.file(edit.file, at: base, in: repository) {
                     file = read
-                    editor = CSourceEditor(finder: sources.finder(for: read), path: edit.file)
+                    editor = CSourceEditor(finder: sources.finder(for: read, keep: false), path: edit.file)
                 } else {
                     do {
                         file = try repository.file(at: edit.file, inCommit: base)
@@ -85,6 +85,9 @@ public struct SeriesBuilder {
                 if !changed.contains(edit.file) { changed.append(edit.file) }
             }
             patches.append(EditedPatch(template: patch, files: changed.compactMap { files[$0] }))
+            // A later patch that edits one of these files again lexes it again: holding the
+            // lexing of every file edited so far cost more memory than that costs time.
+            editors.removeAll()
         }
         return patches
     }
