@@ -2,4 +2,11 @@
 #define KSERIES_CGIT2_SHIM_H
 #include <git2.h>
 #include <git2/sys/repository.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call. Keeps objects of `type` of up to
+   `limit` bytes in libgit2's object cache (by default it keeps no blob, and no tree over
+   4 KiB), so an object read twice is inflated and hash-checked once. */
+static inline int kseries_git_cache_objects(git_object_t type, size_t limit) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, limit);
+}
 #endif

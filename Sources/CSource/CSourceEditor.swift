@@ -12,11 +12,23 @@ public struct CSourceEditor: Sendable {
     public let path: String
     /// The file's current bytes.
     public private(set) var bytes: [UInt8]
+    /// The scopes of `bytes` when the caller had them already (they are lexed otherwise).
+    private var finder: ScopeFinder?
+    /// The lexing of `bytes` when it is known without lexing them all: after an edit of
+    /// whole lines, the previous lexing with only the new lines lexed (`LexedSource.replacing`).
+    private var lexed: LexedSource?
 
     /// Starts editing `bytes`, shown in errors as `path`.
     public init(bytes: [UInt8], path: String) {
         self.bytes = bytes
         self.path = path
+    }
+
+    /// Starts editing the file `finder` was made from (its lexing is reused for the first edit).
+    public init(finder: ScopeFinder, path: String) {
+        self.bytes = finder.source.bytes
+        self.path = path
+        self.finder = finder
     }
 
     /// Applies one edit.
@@ -26,14 +38,29 @@ public struct CSourceEditor: Sendable {
     ///   cannot be placed; the bytes are then unchanged.
     @discardableResult
     public mutating func apply(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
-        let change = try plan(edit)
+        let finder = currentFinder()
+        let change = try plan(edit, finder: finder)
         bytes.replaceSubrange(change.range, with: change.replacement)
+        lexed = finder.source.replacing(change.range, with: change.replacement)
+        assert(lexed.map { Self.sameLexing($0, CLexer.lex(bytes)) } ?? true, "\(path): lexing only the edited lines differs")
+        self.finder = nil
         return change
     }
 
     /// Works out the change an edit would make, without making it.
     public func plan(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
-        let finder = ScopeFinder(CLexer.lex(bytes))
+        try plan(edit, finder: currentFinder())
+    }
+
+    private func currentFinder() -> ScopeFinder {
+        finder ?? ScopeFinder(lexed ?? CLexer.lex(bytes))
+    }
+
+    static func sameLexing(_ a: LexedSource, _ b: LexedSource) -> Bool {
+        a.bytes == b.bytes && a.tokens == b.tokens && a.comments == b.comments && a.lineStarts == b.lineStarts
+    }
+
+    private func plan(_ edit: SourceEdit, finder: ScopeFinder) throws(AnchorError) -> SourceChange {
         let definition = try finder.resolve(
             edit.scope, occurrence: edit.occurrence, condition: edit.condition, path: path)
         let planner = EditPlanner(finder: finder, definition: definition, edit: edit, path: path)

@@ -13,6 +13,14 @@ public struct LexedSource: Sendable {
     /// Byte offset at which each line starts; `lineStarts[0]` is line 1.
     public let lineStarts: [Int]
 
+    /// For `replacing`, which knows the line starts already.
+    init(bytes: [UInt8], tokens: [CToken], comments: [Range<Int>], lineStarts: [Int]) {
+        self.bytes = bytes
+        self.tokens = tokens
+        self.comments = comments
+        self.lineStarts = lineStarts
+    }
+
     init(bytes: [UInt8], tokens: [CToken], comments: [Range<Int>]) {
         self.bytes = bytes
         self.tokens = tokens

@@ -12,6 +12,16 @@ extension Repository {
     public func diff(
         from oldTree: ObjectID?, to newTree: ObjectID, contextLines: Int = 3, detectRenames: Bool = true
     ) throws(GitError) -> TreeDiff {
+        let key = DiffKey(old: oldTree, new: newTree, contextLines: contextLines, detectRenames: detectRenames)
+        if let known = diffMemo[key] { return known }
+        let diff = try computeDiff(from: oldTree, to: newTree, contextLines: contextLines, detectRenames: detectRenames)
+        diffMemo[key] = diff
+        return diff
+    }
+
+    private func computeDiff(
+        from oldTree: ObjectID?, to newTree: ObjectID, contextLines: Int, detectRenames: Bool
+    ) throws(GitError) -> TreeDiff {
         var changes: [ChangedPath] = []
         try collectChanges(old: oldTree, new: newTree, prefix: "", into: &changes)
         var options = git_diff_options()
@@ -50,8 +60,7 @@ extension Repository {
     /// Walks both trees in git's order, descending only into subtrees whose ids differ.
     private func collectChanges(old: ObjectID?, new: ObjectID?, prefix: String, into changes: inout [ChangedPath]) throws(GitError) {
         if old == new { return }
-        let oldEntries = try old.map { (id) throws(GitError) -> [TreeEntry] in try tree(id).entries } ?? []
-        let newEntries = try new.map { (id) throws(GitError) -> [TreeEntry] in try tree(id).entries } ?? []
+        let (oldEntries, newEntries) = try differingEntries(old: old, new: new)
         // git orders tree entries by name, comparing directories as if they ended in '/'.
         func key(_ entry: TreeEntry) -> [UInt8] { Array(entry.name.utf8) + (entry.kind == .tree ? [0x2F] : []) }
         var merged: [(old: TreeEntry?, new: TreeEntry?)] = []
@@ -90,6 +99,62 @@ extension Repository {
         }
     }
 
+    /// The entries of two trees less those both have alike (same name, kind, id and mode),
+    /// which hold no change: a merge of the two trees' entries in git's order, comparing names
+    /// in libgit2's buffers, so a directory of a thousand files costs no thousand strings. An
+    /// entry the merge does not pair (trees out of git's order, or a real change) is returned.
+    private func differingEntries(old: ObjectID?, new: ObjectID?) throws(GitError) -> (old: [TreeEntry], new: [TreeEntry]) {
+        let oldTree = try old.map { (id) throws(GitError) -> Tree in try tree(id) }
+        let newTree = try new.map { (id) throws(GitError) -> Tree in try tree(id) }
+        let oldCount = oldTree.map { git_tree_entrycount($0.handle) } ?? 0
+        let newCount = newTree.map { git_tree_entrycount($0.handle) } ?? 0
+        var oldRest: [TreeEntry] = [], newRest: [TreeEntry] = []
+        var oldIndex = 0, newIndex = 0
+        while oldIndex < oldCount || newIndex < newCount {
+            let oldEntry = oldIndex < oldCount ? git_tree_entry_byindex(oldTree!.handle, oldIndex) : nil
+            let newEntry = newIndex < newCount ? git_tree_entry_byindex(newTree!.handle, newIndex) : nil
+            guard let oldEntry, let newEntry else {
+                if let oldEntry { oldRest.append(TreeEntry(oldEntry)) }
+                if let newEntry { newRest.append(TreeEntry(newEntry)) }
+                oldIndex += 1
+                newIndex += 1
+                continue
+            }
+            let order = Self.gitOrder(oldEntry, newEntry)
+            if order < 0 {
+                oldRest.append(TreeEntry(oldEntry))
+                oldIndex += 1
+            } else if order > 0 {
+                newRest.append(TreeEntry(newEntry))
+                newIndex += 1
+            } else {
+                if git_tree_entry_filemode(oldEntry) != git_tree_entry_filemode(newEntry)
+                    || git_oid_equal(git_tree_entry_id(oldEntry), git_tree_entry_id(newEntry)) == 0
+                {
+                    oldRest.append(TreeEntry(oldEntry))
+                    newRest.append(TreeEntry(newEntry))
+                }
+                oldIndex += 1
+                newIndex += 1
+            }
+        }
+        return (oldRest, newRest)
+    }
+
+    /// git's order of tree entries: by name, a directory compared as if its name ended in '/'.
+    private static func gitOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int {
+        let aName = git_tree_entry_name(a)!, bName = git_tree_entry_name(b)!
+        let aLength = strlen(aName), bLength = strlen(bName)
+        let common = min(aLength, bLength)
+        let compared = memcmp(aName, bName, common)
+        if compared != 0 { return Int(compared) }
+        func next(_ entry: OpaquePointer, _ name: UnsafePointer<CChar>, _ length: Int) -> UInt8 {
+            if common < length { return UInt8(bitPattern: name[common]) }
+            return git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 0x2F : 0
+        }
+        return Int(next(a, aName, aLength)) - Int(next(b, bName, bLength))
+    }
+
     /// One file's diff from its two blobs.
     private func blobDiff(_ change: ChangedPath, options: inout git_diff_options) throws(GitError) -> FileDiff {
         func lookup(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
@@ -100,12 +165,21 @@ extension Repository {
         }
         let oldBlob = try lookup(change.old?.id)
         defer { git_blob_free(oldBlob) }
-        let newBlob = try lookup(change.new?.id)
-        defer { git_blob_free(newBlob) }
         var patch: OpaquePointer?
-        try check(
-            git_patch_from_blobs(&patch, oldBlob, change.path, newBlob, change.path, &options),
-            "diffing \(change.path)")
+        if let id = change.new?.id, let written = writtenBlobs[id] {
+            // A blob this run wrote: diff its bytes rather than read them back from the odb.
+            try check(
+                written.withUnsafeBytes { buffer in
+                    git_patch_from_blob_and_buffer(&patch, oldBlob, change.path, buffer.baseAddress, buffer.count, change.path, &options)
+                },
+                "diffing \(change.path)")
+        } else {
+            let newBlob = try lookup(change.new?.id)
+            defer { git_blob_free(newBlob) }
+            try check(
+                git_patch_from_blobs(&patch, oldBlob, change.path, newBlob, change.path, &options),
+                "diffing \(change.path)")
+        }
         defer { git_patch_free(patch) }
         guard let patch, let delta = git_patch_get_delta(patch)?.pointee else {
             throw GitError(code: .generic, message: "libgit2 gave no patch", operation: "diffing \(change.path)")
@@ -236,5 +310,43 @@ extension Repository {
             oldID: status == .added ? .zero : ObjectID(delta.old_file.id),
             newID: status == .deleted ? .zero : ObjectID(delta.new_file.id),
             similarity: Int(delta.similarity), isBinary: isBinary, hunks: hunks)
+    }
+}
+
+/// The key of a tree diff a `Repository` memoises.
+struct DiffKey: Hashable {
+    var old: ObjectID?
+    var new: ObjectID
+    var contextLines: Int
+    var detectRenames: Bool
+}
+
+/// Values kept by key within a budget (a count, or bytes), forgotten all at once past it;
+/// thread-safe. Git objects never change, so what is derived from them stays true.
+final class BoundedMemo<Key: Hashable, Value>: @unchecked Sendable {
+    private let budget: Int
+    private let cost: (Value) -> Int
+    private var values: [Key: Value] = [:]
+    private var spent = 0
+    private let lock = NSLock()
+
+    init(budget: Int, cost: @escaping (Value) -> Int) {
+        self.budget = budget
+        self.cost = cost
+    }
+
+    subscript(key: Key) -> Value? {
+        get { lock.withLock { values[key] } }
+        set {
+            guard let newValue, cost(newValue) <= budget else { return }
+            lock.withLock {
+                if spent + cost(newValue) > budget {
+                    values.removeAll()
+                    spent = 0
+                }
+                if let old = values.updateValue(newValue, forKey: key) { spent -= cost(old) }
+                spent += cost(newValue)
+            }
+        }
     }
 }

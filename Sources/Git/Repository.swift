@@ -9,6 +9,11 @@ public final class Repository {
     let handle: OpaquePointer
     /// The path the user gave, for messages.
     public let displayPath: String
+    /// Tree diffs already computed (objects never change): a run that diffs a commit for the
+    /// series state and again for its mail computes it once.
+    let diffMemo = BoundedMemo<DiffKey, TreeDiff>(budget: 256, cost: { _ in 1 })
+    /// The bytes of the blobs this process wrote, so diffing them does not read them back.
+    let writtenBlobs = BoundedMemo<ObjectID, [UInt8]>(budget: 32 << 20, cost: \.count)
 
     /// Opens the repository at `path`. With `searchParents`, a sub-directory of a work tree
     /// opens its repository, as `git` itself does.
@@ -124,7 +129,9 @@ public final class Repository {
             git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count)
         }
         try check(result, "writing a blob of \(bytes.count) bytes in \(displayPath)")
-        return ObjectID(oid)
+        let id = ObjectID(oid)
+        writtenBlobs[id] = bytes
+        return id
     }
 
     /// Writes a commit object (it does not move any ref) and returns its id.

@@ -4,8 +4,17 @@ import CGit2
 enum Runtime {
     private static let initialised: Bool = {
         git_libgit2_init()
+        // kseries reads the same few blobs and trees several times in a run (preconditions,
+        // edits, the diffs of the state's fingerprints and of the mails): keep them once read.
+        // A kernel's include/linux tree alone is 60 KiB.
+        _ = kseries_git_cache_objects(GIT_OBJECT_BLOB, Runtime.cachedObjectLimit)
+        _ = kseries_git_cache_objects(GIT_OBJECT_TREE, Runtime.cachedObjectLimit)
         return true
     }()
+
+    /// The largest blob or tree kept in libgit2's object cache (kernel sources are well
+    /// below it; the cache as a whole stays within libgit2's 256 MiB).
+    static let cachedObjectLimit = 4 << 20
 
     /// Call before the first libgit2 call; cheap after the first time.
     static func ensureInitialised() {

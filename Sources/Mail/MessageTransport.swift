@@ -12,7 +12,7 @@ public protocol MessageTransport: AnyObject {
 /// Process-wide set-up the transports need, done once.
 enum MailRuntime {
     private static let curlInitialized: Bool = {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+        kseries_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
     }()
 
     private static let brokenPipesIgnored: Bool = {

@@ -17,9 +17,10 @@ public final class SMTPTransport: MessageTransport {
     /// Sets up the connection parameters; connects on the first message. Fails when a user
     /// is configured without a password (kseries never prompts).
     public init(_ server: SMTPServer) throws(MailError) {
-        guard MailRuntime.initializeCurl(), let handle = curl_easy_init() else {
+        guard MailRuntime.initializeCurl(), let handle = kseries_curl_easy_init() else {
             errorBuffer.deallocate()
-            throw MailError(.transport, "libcurl could not be initialized")
+            let why = kseries_curl_load_error().map { ": \(String(cString: $0))" } ?? ""
+            throw MailError(.transport, "libcurl could not be initialized\(why)")
         }
         self.server = server
         self.handle = handle
@@ -34,7 +35,7 @@ public final class SMTPTransport: MessageTransport {
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        kseries_curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
 
@@ -49,7 +50,7 @@ public final class SMTPTransport: MessageTransport {
 
     private func check(_ code: CURLcode, _ what: String) throws(MailError) {
         guard code == CURLE_OK else {
-            throw MailError(.transport, "libcurl failed \(what): \(String(cString: curl_easy_strerror(code)))")
+            throw MailError(.transport, "libcurl failed \(what): \(String(cString: kseries_curl_easy_strerror(code)))")
         }
     }
 
@@ -91,19 +92,19 @@ public final class SMTPTransport: MessageTransport {
         try set(CURLOPT_MAIL_FROM, "<\(message.envelope.sender)>")
         var recipients: UnsafeMutablePointer<curl_slist>? = nil
         for recipient in message.envelope.recipients {
-            guard let appended = curl_slist_append(recipients, "<\(recipient)>") else {
-                curl_slist_free_all(recipients)
+            guard let appended = kseries_curl_slist_append(recipients, "<\(recipient)>") else {
+                kseries_curl_slist_free_all(recipients)
                 throw MailError(.transport, "out of memory building the recipient list").about(message)
             }
             recipients = appended
         }
         defer {
             _ = kseries_curl_setopt_list(handle, CURLOPT_MAIL_RCPT, nil)
-            curl_slist_free_all(recipients)
+            kseries_curl_slist_free_all(recipients)
         }
         try check(kseries_curl_setopt_list(handle, CURLOPT_MAIL_RCPT, recipients), "setting the recipients")
 
-        let code = curl_easy_perform(handle)
+        let code = kseries_curl_easy_perform(handle)
         if code == CURLE_OK {
             return transcript.events.reversed().lazy.compactMap(\.reply).first?.description
         }
@@ -113,7 +114,7 @@ public final class SMTPTransport: MessageTransport {
     /// Turns a failed transfer into an error that says what the server refused, or where the
     /// connection went away.
     private func failure(_ code: CURLcode, message: PreparedMessage) -> MailError {
-        let curlText = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let curlText = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: kseries_curl_easy_strerror(code))
         let events = transcript.events
 
         // A refusal: the last reply that is an error, and the command it answered.

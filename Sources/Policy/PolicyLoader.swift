@@ -13,7 +13,9 @@ public struct PolicyLoader: Sendable {
         let root: Node?
         try NestingLimit.check(text, path: path)
         do {
-            root = try Yams.compose(yaml: text)
+            // Every value is read as text (`Fields`), so no scalar needs its type resolved:
+            // Yams' default resolver compiles seven ICU regular expressions first.
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw PolicyError(path: path, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
         } catch {

@@ -84,6 +84,7 @@ public struct CheckRun {
     public init() {}
 
     public func run(_ request: Request, progress: (Progress) -> Void = { _ in }) throws(KSeriesError) -> Outcome {
+        var timer = PhaseTimer(environment: request.environment)
         let repository: Repository
         do {
             repository = try Repository(at: request.treePath)
@@ -91,6 +92,7 @@ public struct CheckRun {
             throw .git(error)
         }
         let resolved = try Self.resolveTarget(request)
+        timer.lap("open, read the series or policy")
         let buildPlan = try request.build.map { (options) throws(KSeriesError) in try BuildPlan(options, policy: resolved.policy) }
         let check = SeriesCheck(repository: repository)
         let given = request.onto.map {
@@ -100,6 +102,7 @@ public struct CheckRun {
         let reports = check.check(resolved.target, refs: refs) { index, ref in
             progress(.checking(ref: ref, index: index, count: refs.count))
         }
+        timer.lap("resolve refs, check each ref")
 
         var checkpatch: [CheckpatchRunner.Report] = []
         var checkpatchNote: String?
@@ -110,6 +113,7 @@ public struct CheckRun {
             } catch {
                 checkpatchNote = "\(error)"
             }
+            timer.lap("checkpatch")
         }
 
         let cache = BuildCache.standard(environment: request.environment)

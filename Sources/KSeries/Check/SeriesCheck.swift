@@ -86,6 +86,8 @@ public struct SeriesCheck {
     }
 
     public let repository: Repository
+    /// The files read and lexed, and the edits made, shared by the refs of a run.
+    let sources = BaseSources()
 
     public init(repository: Repository) {
         self.repository = repository
@@ -140,7 +142,7 @@ public struct SeriesCheck {
         case .policy(let policy, let patches, _):
             patchText = patches
             do {
-                report.unmetPreconditions = try PreconditionChecker(repository: repository).unmet(policy, at: commit).map(\.description)
+                report.unmetPreconditions = try PreconditionChecker(repository: repository, sources: sources).unmet(policy, at: commit).map(\.description)
             } catch {
                 report.error = error.description
                 return report
@@ -148,7 +150,7 @@ public struct SeriesCheck {
             if report.unmetPreconditions.isEmpty {
                 report.templateChecked = true
                 do {
-                    _ = try SeriesBuilder(repository: repository).edit(policy: policy, base: commit, ref: ref)
+                    _ = try SeriesBuilder(repository: repository, sources: sources).edit(policy: policy, base: commit, ref: ref)
                 } catch {
                     report.templateProblem = error.description
                 }

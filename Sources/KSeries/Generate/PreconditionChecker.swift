@@ -7,9 +7,12 @@ import Policy
 /// functions, macros and Kconfig symbols the series builds on.
 public struct PreconditionChecker {
     public let repository: Repository
+    /// The files read and lexed, shared with the edits that follow.
+    public let sources: BaseSources
 
-    public init(repository: Repository) {
+    public init(repository: Repository, sources: BaseSources = BaseSources()) {
         self.repository = repository
+        self.sources = sources
     }
 
     /// A precondition the tree does not meet, and what was found instead.
@@ -26,14 +29,13 @@ public struct PreconditionChecker {
 
     /// The preconditions of `policy` that `commit` does not meet, in template order.
     public func unmet(_ policy: PolicyTemplate, at commit: ObjectID) throws(GitError) -> [Unmet] {
-        var sources: [String: LexedSource] = [:]
         var unmet: [Unmet] = []
         for precondition in policy.preconditions {
-            guard let file = try Self.readIfPresent(repository, precondition.file, at: commit) else {
+            guard let file = try sources.file(precondition.file, at: commit, in: repository) else {
                 unmet.append(Unmet(precondition: precondition, detail: "is missing: there is no \(precondition.file)"))
                 continue
             }
-            if let detail = check(precondition, in: file, sources: &sources) {
+            if let detail = check(precondition, in: file) {
                 unmet.append(Unmet(precondition: precondition, detail: detail))
             }
         }
@@ -49,7 +51,7 @@ public struct PreconditionChecker {
     }
 
     /// nil when met, else what is wrong.
-    private func check(_ precondition: Precondition, in file: TreeFile, sources: inout [String: LexedSource]) -> String? {
+    private func check(_ precondition: Precondition, in file: TreeFile) -> String? {
         if case .kconfig(let symbol) = precondition.requirement {
             let text = String(decoding: file.contents, as: UTF8.self)
             let defines = text.split(separator: "\n").contains { line in
@@ -58,9 +60,8 @@ public struct PreconditionChecker {
             }
             return defines ? nil : "is missing: \(file.path) has no 'config \(symbol)'"
         }
-        let source = sources[file.path] ?? CLexer.lex(file.contents)
-        sources[file.path] = source
-        let finder = ScopeFinder(source)
+        let finder = sources.finder(for: file)
+        let source = finder.source
         switch precondition.requirement {
         case .member(let keyword, let type, let member):
             let tag = SourceScope.TagKeyword(rawValue: keyword) ?? .struct

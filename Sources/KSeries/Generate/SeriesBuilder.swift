@@ -7,9 +7,12 @@ import Policy
 /// tree, no index, no ref is touched here.
 public struct SeriesBuilder {
     public let repository: Repository
+    /// The files read (and lexed) at the base already, by the preconditions.
+    public let sources: BaseSources
 
-    public init(repository: Repository) {
+    public init(repository: Repository, sources: BaseSources = BaseSources()) {
         self.repository = repository
+        self.sources = sources
     }
 
     /// One patch of a policy with its edits resolved: the new contents of the files it changes.
@@ -29,22 +32,48 @@ public struct SeriesBuilder {
     /// Resolves every edit of `policy` on `base` and applies it in memory, patch after patch.
     /// Nothing is written. `ref` is the name the user gave for `base`, used in messages.
     public func edit(policy: PolicyTemplate, base: ObjectID, ref: String) throws(KSeriesError) -> [EditedPatch] {
+        // The same blobs give the same edits: a ref that has the files of one edited before
+        // (check on many refs) reuses its result. Failures are worked out again, for their
+        // messages name the ref.
+        var paths: [String] = []
+        for patch in policy.patches {
+            for edit in patch.edits where !paths.contains(edit.file) { paths.append(edit.file) }
+        }
+        var blobs: [ObjectID?] = []
+        for path in paths {
+            blobs.append((try? sources.file(path, at: base, in: repository))?.id)
+        }
+        if let known = sources.edits(of: policy.sourcePath, from: blobs) { return known }
+        let patches = try editFiles(policy: policy, base: base, ref: ref)
+        sources.remember(patches, of: policy.sourcePath, from: blobs)
+        return patches
+    }
+
+    private func editFiles(policy: PolicyTemplate, base: ObjectID, ref: String) throws(KSeriesError) -> [EditedPatch] {
         var files: [String: TreeFile] = [:]  // current contents of every file touched so far
+        // The editor of each file, kept from edit to edit within a patch: it knows the file's
+        // lexing after an edit of whole lines without lexing it all again.
+        var editors: [String: CSourceEditor] = [:]
         var patches: [EditedPatch] = []
         for patch in policy.patches {
             var changed: [String] = []
             for edit in patch.edits {
                 var file: TreeFile
-                if let current = files[edit.file] {
+                var editor: CSourceEditor
+                if let current = files[edit.file], let kept = editors[edit.file] {
                     file = current
+                    editor = kept
+                } else if let read = try? sources.file(edit.file, at: base, in: repository) {
+                    file = read
+                    editor = CSourceEditor(finder: sources.finder(for: read, keep: false), path: edit.file)
                 } else {
                     do {
                         file = try repository.file(at: edit.file, inCommit: base)
                     } catch {
                         throw .policy(PolicyError(path: policy.sourcePath, line: edit.line, message: "at \(ref): \(error.message)"))
                     }
+                    editor = CSourceEditor(bytes: file.contents, path: edit.file)
                 }
-                var editor = CSourceEditor(bytes: file.contents, path: edit.file)
                 do {
                     try editor.apply(edit.sourceEdit)
                 } catch {
@@ -52,9 +81,13 @@ public struct SeriesBuilder {
                 }
                 file.contents = editor.bytes
                 files[edit.file] = file
+                editors[edit.file] = editor
                 if !changed.contains(edit.file) { changed.append(edit.file) }
             }
             patches.append(EditedPatch(template: patch, files: changed.compactMap { files[$0] }))
+            // A later patch that edits one of these files again lexes it again: holding the
+            // lexing of every file edited so far cost more memory than that costs time.
+            editors.removeAll()
         }
         return patches
     }

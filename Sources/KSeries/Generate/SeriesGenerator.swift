@@ -66,6 +66,7 @@ public struct SeriesGenerator {
         guard request.version >= 1 else {
             throw .output(path: request.outputDirectory, message: "the version must be 1 or more, not \(request.version)")
         }
+        var timer = PhaseTimer(environment: request.environment)
         let repository: Repository
         do {
             repository = try Repository(at: request.treePath)
@@ -73,6 +74,7 @@ public struct SeriesGenerator {
             throw .git(error)
         }
         let start = try VersionMaker(repository: repository).start(request.policy.name, number: request.version)
+        timer.lap("open the tree, read the state")
         return try make(
             request, repository: repository, start: start, made: .generate,
             verb: "generate")
@@ -101,17 +103,18 @@ public struct SeriesGenerator {
         } catch {
             throw .git(error)
         }
-        timer.lap("open, resolve, identity")
+        timer.lap("resolve the base, identity")
         let unmet: [PreconditionChecker.Unmet]
+        let sources = BaseSources()
         do {
-            unmet = try PreconditionChecker(repository: repository).unmet(policy, at: baseCommit)
+            unmet = try PreconditionChecker(repository: repository, sources: sources).unmet(policy, at: baseCommit)
         } catch {
             throw .git(error)
         }
         guard unmet.isEmpty else { throw .preconditions(template: policy.sourcePath, ref: baseRef, unmet: unmet) }
         timer.lap("preconditions")
 
-        let built = try SeriesBuilder(repository: repository).build(
+        let built = try SeriesBuilder(repository: repository, sources: sources).build(
             policy: policy, base: baseCommit, ref: baseRef, author: author, committer: committer)
         timer.lap("edit, write blobs/trees/commits")
 

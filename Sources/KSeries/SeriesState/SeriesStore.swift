@@ -191,13 +191,17 @@ public struct SeriesState: Codable, Equatable, Sendable {
     /// digits come from the name, the author and the moment rather than from randomness, so a
     /// run with a fixed identity and date (`GIT_COMMITTER_DATE`) always gives the same id.
     public static func newChangeID(name: String, identity: Signature, base: ObjectID) -> String {
-        let day = Date(timeIntervalSince1970: TimeInterval(identity.time))
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyyMMdd"
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        // The UTC day as yyyyMMdd, with the C library rather than an ICU DateFormatter.
+        var time = time_t(identity.time)
+        var utc = tm()
+        gmtime_r(&time, &utc)
+        func padded(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let day = padded(utc.tm_year + 1900, 4) + padded(utc.tm_mon + 1, 2) + padded(utc.tm_mday, 2)
         let digest = Fingerprint.hex(["change-id", name, identity.name, identity.email, String(identity.time), base.hex])
-        return "\(formatter.string(from: day))-\(slug(name))-\(digest.prefix(12))"
+        return "\(day)-\(slug(name))-\(digest.prefix(12))"
     }
 
     /// b4's slug: runs of characters other than letters, digits and `_` become `-`, trimmed,

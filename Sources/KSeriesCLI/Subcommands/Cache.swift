@@ -6,6 +6,7 @@ extension KSeriesCommand {
     /// `kseries cache`: the build workspaces `check --build` keeps.
     struct Cache: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cache",
             abstract: "List or trim the build workspaces of check --build.",
             discussion: """
                 The cache is $KSERIES_BUILD_CACHE, else ~/.cache/kseries/build: one folder per kernel tree \
@@ -15,7 +16,7 @@ extension KSeriesCommand {
             subcommands: [List.self, Trim.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the workspaces, most recently used first.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the workspaces, most recently used first.")
 
             func run() throws {
                 let cache = BuildCache.standard(environment: ProcessInfo.processInfo.environment)
@@ -30,6 +31,7 @@ extension KSeriesCommand {
 
         struct Trim: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "trim",
                 abstract: "Remove least recently used workspaces until the cache fits a size.")
 
             @Option(help: "The most the cache may hold, e.g. 20G, 500M (0 removes every workspace not in use).")

@@ -6,6 +6,7 @@ import Policy
 extension KSeriesCommand {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Apply a policy to a kernel ref and write the series with its cover letter.",
             discussion: """
                 Commits go to refs/heads/kseries/<policy>/v<N> in the kernel repository; mails \
@@ -28,7 +29,9 @@ extension KSeriesCommand {
 
         func run() throws {
             do {
+                var timer = PhaseTimer(environment: ProcessInfo.processInfo.environment)
                 let template = try PolicyCatalog.standard(explicit: tree.templates).policy(named: policy)
+                timer.lap("load the policy")
                 let result = try SeriesGenerator().generate(
                     .init(policy: template, treePath: tree.treePath, base: base, version: version, outputDirectory: output))
                 for warning in result.warnings {
