@@ -8,19 +8,50 @@ enum EmailAddress {
     /// `parse_email`: splits `Name <address>`, `<address>` or `address…` into a name (trimmed,
     /// unquoted, then quoted again when it needs to be) and an address.
     static func parse(_ formatted: String) -> (name: String, address: String) {
-        var name = ""
-        var address = ""
-        if let groups = nameAndAddress.captures(formatted) {
-            name = groups[1] ?? ""
-            address = groups[2] ?? ""
-        } else if let groups = bracketedAddress.captures(formatted) {
-            address = groups[1] ?? ""
-        } else if let groups = bareAddress.captures(formatted) {
-            address = groups[1] ?? ""
-        }
+        var (name, address) = split(formatted)
         name = escape(stripOuterQuotes(PerlSyntax.trimmingSpace(name)))
         address = PerlSyntax.trimmingSpace(address)
         return (name, address)
+    }
+
+    /// The raw name and address of `parse_email`'s three patterns, tried in order.
+    static func split(_ formatted: String) -> (name: String, address: String) {
+        let scalars = Array(formatted.unicodeScalars)
+        // Without a newline, `.` is any character and `$` the end: the patterns' matches are
+        // found by looking at the brackets and `@`s directly. With one, the regexes decide.
+        guard !scalars.contains("\n") else { return splitWithRegexes(formatted) }
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
+        let ats = scalars.indices.filter { scalars[$0] == "@" }
+        // m/^([^<]+)<(.+\@.*)>.*$/: to the last `>`, an `@` at least two after the `<`.
+        if let open = scalars.firstIndex(of: "<"), open > 0, let close = scalars.lastIndex(of: ">"),
+            ats.contains(where: { $0 >= open + 2 && $0 < close })
+        {
+            return (text(0..<open), text(open + 1..<close))
+        }
+        // m/^\s*<(.+\@\S*)>.*$/: the rightmost `@` followed by non-space up to a `>`.
+        var open = 0
+        while open < scalars.count, PerlSyntax.isSpace(scalars[open]) { open += 1 }
+        if open < scalars.count, scalars[open] == "<" {
+            for at in ats.reversed() where at >= open + 2 {
+                var end = at + 1
+                while end < scalars.count, !PerlSyntax.isSpace(scalars[end]) { end += 1 }
+                if let close = scalars[(at + 1)..<end].lastIndex(of: ">") { return ("", text(open + 1..<close)) }
+            }
+        }
+        // m/^(.+\@\S*).*$/: up to the end of the non-space run after the rightmost `@`.
+        if let at = ats.last, at >= 1 {
+            var end = at + 1
+            while end < scalars.count, !PerlSyntax.isSpace(scalars[end]) { end += 1 }
+            return ("", text(0..<end))
+        }
+        return ("", "")
+    }
+
+    static func splitWithRegexes(_ formatted: String) -> (name: String, address: String) {
+        if let groups = nameAndAddress.captures(formatted) { return (groups[1] ?? "", groups[2] ?? "") }
+        if let groups = bracketedAddress.captures(formatted) { return ("", groups[1] ?? "") }
+        if let groups = bareAddress.captures(formatted) { return ("", groups[1] ?? "") }
+        return ("", "")
     }
 
     /// `format_email`: `Name <address>`, or the bare address when there is no name or
