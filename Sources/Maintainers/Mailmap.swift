@@ -18,29 +18,30 @@ struct Mailmap: Sendable, Equatable {
     init(text: String) {
         for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             // s/#.*$//, then trim.
-            let uncommented = rawLine.split(separator: UInt8(ascii: "#"), maxSplits: 1, omittingEmptySubsequences: false)
-            let line = PerlSyntax.trimmingSpace(String(decoding: uncommented.first ?? rawLine[...], as: UTF8.self))
+            var line = Array(rawLine.split(separator: UInt8(ascii: "#"), maxSplits: 1, omittingEmptySubsequences: false).first ?? [])
+            line = PerlSyntax.trimmingSpace(line)
             if line.isEmpty { continue }
-            if !readBracketed(line) { readWithRegexes(line) }
+            if !readBracketed(line) { readWithRegexes(String(decoding: line, as: UTF8.self)) }
         }
     }
 
-    /// The line's four patterns decided by where its angle brackets are, when it has one
-    /// `<…>` pair or two and ends with the last: then each pattern's groups can only be the
-    /// text around those brackets. False when the line has another shape.
-    private mutating func readBracketed(_ line: String) -> Bool {
-        let scalars = Array(line.unicodeScalars)
-        let opens = scalars.indices.filter { scalars[$0] == "<" }
-        let closes = scalars.indices.filter { scalars[$0] == ">" }
+    /// The line's four patterns decided by where its angle brackets are, when its `<…>`
+    /// pairs follow each other and the last ends the line: then each pattern's groups can
+    /// only be the text around the first pair (one pair) or the last two. False when the
+    /// line has another shape, which the regexes then read.
+    private mutating func readBracketed(_ line: [UInt8]) -> Bool {
+        let opens = line.indices.filter { line[$0] == UInt8(ascii: "<") }
+        let closes = line.indices.filter { line[$0] == UInt8(ascii: ">") }
         if opens.isEmpty { return true }  // no pattern matches
-        guard opens.count == closes.count, closes.last == scalars.count - 1 else { return false }
-        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
+        guard opens.count == closes.count, closes.last == line.count - 1,
+            zip(opens, closes).allSatisfy({ $0 < $1 }), zip(closes, opens.dropFirst()).allSatisfy({ $0 < $1 })
+        else { return false }
+        func text(_ range: Range<Int>) -> String { String(decoding: line[range], as: UTF8.self) }
         func email(_ name: Range<Int>, _ address: Range<Int>) -> (name: String, address: String) {
-            EmailAddress.parse("\(Self.trimmingTrailingSpace(text(name))) <\(text(address))>")
+            EmailAddress.parse("\(text(name).trimmingTrailingPerlSpace) <\(text(address))>")
         }
         if opens.count == 1 {
             let (open, close) = (opens[0], closes[0])
-            guard open < close else { return false }
             // ^([^<]+)<([^>]+)>$
             if open > 0 && close > open + 1 {
                 let parsed = email(0..<open, open + 1..<close)
@@ -48,11 +49,14 @@ struct Mailmap: Sendable, Equatable {
             }
             return true
         }
-        guard opens.count == 2, opens[0] < closes[0], closes[0] < opens[1] else { return false }
-        let (open1, close1, open2, close2) = (opens[0], closes[0], opens[1], closes[1])
-        guard close1 > open1 + 1, close2 > open2 + 1 else { return true }  // an empty <>: no match
-        let between = scalars[(close1 + 1)..<open2]
-        let spaceOnly = between.allSatisfy(PerlSyntax.isSpace)
+        let (open1, close1) = (opens[opens.count - 2], closes[closes.count - 2])
+        let (open2, close2) = (opens[opens.count - 1], closes[closes.count - 1])
+        guard close1 > open1 + 1, close2 > open2 + 1 else {
+            // An empty <>: no match with two pairs; with more, an earlier pair may do.
+            return opens.count == 2
+        }
+        let between = line[(close1 + 1)..<open2]
+        let spaceOnly = PerlSyntax.skippingSpace(between, from: between.startIndex) == between.endIndex
         if open1 == 0 {
             // ^<([^>]+)>\s*<([^>]+)>$
             if spaceOnly { addresses[text(open2 + 1..<close2)] = text(1..<close1) }
@@ -64,7 +68,7 @@ struct Mailmap: Sendable, Equatable {
             addresses[wrongAddress] = real.address
         } else {
             // ^(.+)<([^>]+)>\s*(.+)\s*<([^>]+)>$: the third group starts after the spaces.
-            let start = between.firstIndex { !PerlSyntax.isSpace($0) }!
+            let start = PerlSyntax.skippingSpace(between, from: between.startIndex)
             let real = email(0..<open1, open1 + 1..<close1)
             let wrong = email(start..<open2, open2 + 1..<close2)
             let wrongEmail = EmailAddress.format(name: wrong.name, address: wrong.address)
@@ -120,9 +124,14 @@ struct Mailmap: Sendable, Equatable {
     }
 
     /// `s/\s+$//`.
-    private static func trimmingTrailingSpace(_ text: String) -> String {
-        var scalars = Substring(text).unicodeScalars
-        while let last = scalars.last, PerlSyntax.isSpace(last) { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
+    private static func trimmingTrailingSpace(_ text: String) -> String { text.trimmingTrailingPerlSpace }
+}
+
+extension String {
+    /// `s/\s+$//`.
+    var trimmingTrailingPerlSpace: String {
+        guard let last = unicodeScalars.last, PerlSyntax.isSpace(last) else { return self }
+        let bytes = Array(utf8)
+        return String(decoding: bytes[..<PerlSyntax.endTrimmingSpace(bytes, notBefore: 0)], as: UTF8.self)
     }
 }

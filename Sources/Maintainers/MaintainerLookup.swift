@@ -113,7 +113,6 @@ public final class MaintainerLookup {
     func analyse(_ inputs: [MaintainersInput]) throws(MaintainersError) -> Analysis {
         var analysis = Analysis()
         var keywordEntries: [Int] = []
-        let scanner = PatchScanner(keywords: keywords)
         for input in inputs {
             switch input {
             case .path(let path):
@@ -126,7 +125,7 @@ public final class MaintainerLookup {
                     }
                 }
             case .patch(let bytes):
-                let result = scanner.scan(bytes)
+                let result = PatchScanner(keywords: keywords).scan(bytes)
                 analysis.files += result.files
                 keywordEntries += result.keywordEntries
                 analysis.files = Self.sortedUnique(analysis.files)

@@ -122,16 +122,31 @@ enum PerlSyntax {
         return index
     }
 
+    /// `s/^\s+|\s+$//g` on UTF-8 bytes.
+    static func trimmingSpace(_ bytes: [UInt8]) -> [UInt8] {
+        let start = skippingSpace(bytes, from: 0)
+        let end = endTrimmingSpace(bytes, notBefore: start)
+        if start == 0 && end == bytes.count { return bytes }
+        return Array(bytes[start..<end])
+    }
+
+    /// Where `s/\s+$//` ends `bytes`, not before `start`.
+    static func endTrimmingSpace(_ bytes: [UInt8], notBefore start: Int) -> Int {
+        var end = bytes.count
+        // A space is one to three bytes: find one that ends at `end`.
+        while end > start {
+            guard let length = (1...3).first(where: { end - $0 >= start && spaceLength(bytes, at: end - $0) == $0 })
+            else { break }
+            end -= length
+        }
+        return end
+    }
+
     /// `s/^\s+|\s+$//g`.
     static func trimmingSpace(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
-        var start = 0
-        var end = scalars.count
-        while start < end, isSpace(scalars[start]) { start += 1 }
-        while end > start, isSpace(scalars[end - 1]) { end -= 1 }
-        if start == 0 && end == scalars.count { return text }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars[start..<end])
-        return String(out)
+        if let first = text.unicodeScalars.first, let last = text.unicodeScalars.last, !isSpace(first), !isSpace(last) {
+            return text
+        }
+        return String(decoding: trimmingSpace(Array(text.utf8)), as: UTF8.self)
     }
 }
