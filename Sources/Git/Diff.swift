@@ -50,8 +50,9 @@ extension Repository {
     /// Walks both trees in git's order, descending only into subtrees whose ids differ.
     private func collectChanges(old: ObjectID?, new: ObjectID?, prefix: String, into changes: inout [ChangedPath]) throws(GitError) {
         if old == new { return }
-        let oldEntries = try old.map { (id) throws(GitError) -> [TreeEntry] in try tree(id).entries } ?? []
-        let newEntries = try new.map { (id) throws(GitError) -> [TreeEntry] in try tree(id).entries } ?? []
+        let (oldEntries, newEntries) = Self.differingEntries(
+            try old.map { (id) throws(GitError) -> Tree in try tree(id) },
+            try new.map { (id) throws(GitError) -> Tree in try tree(id) })
         // git orders tree entries by name, comparing directories as if they ended in '/'.
         func key(_ entry: TreeEntry) -> [UInt8] { Array(entry.name.utf8) + (entry.kind == .tree ? [0x2F] : []) }
         var merged: [(old: TreeEntry?, new: TreeEntry?)] = []
@@ -88,6 +89,46 @@ extension Repository {
                 try collectChanges(old: oldTree?.id, new: newTree?.id, prefix: path + "/", into: &changes)
             }
         }
+    }
+
+    /// The entries of two trees minus those both have alike (same name, kind, id and
+    /// mode), which can make no change: both trees are in git's order, so one pass pairs
+    /// them, and only the rest become values.
+    private static func differingEntries(_ old: Tree?, _ new: Tree?) -> (old: [TreeEntry], new: [TreeEntry]) {
+        let oldCount = old.map { git_tree_entrycount($0.handle) } ?? 0
+        let newCount = new.map { git_tree_entrycount($0.handle) } ?? 0
+        var oldOut: [TreeEntry] = []
+        var newOut: [TreeEntry] = []
+        var oldIndex = 0
+        var newIndex = 0
+        while oldIndex < oldCount || newIndex < newCount {
+            let a = oldIndex < oldCount ? git_tree_entry_byindex(old!.handle, oldIndex) : nil
+            let b = newIndex < newCount ? git_tree_entry_byindex(new!.handle, newIndex) : nil
+            guard let a, let b else {
+                if let a { oldOut.append(TreeEntry(a)) }
+                if let b { newOut.append(TreeEntry(b)) }
+                if oldIndex < oldCount { oldIndex += 1 } else { newIndex += 1 }
+                continue
+            }
+            let order = git_tree_entry_cmp(a, b)
+            if order == 0 {
+                if git_oid_cmp(git_tree_entry_id(a), git_tree_entry_id(b)) != 0
+                    || git_tree_entry_filemode(a) != git_tree_entry_filemode(b)
+                {
+                    oldOut.append(TreeEntry(a))
+                    newOut.append(TreeEntry(b))
+                }
+                oldIndex += 1
+                newIndex += 1
+            } else if order < 0 {
+                oldOut.append(TreeEntry(a))
+                oldIndex += 1
+            } else {
+                newOut.append(TreeEntry(b))
+                newIndex += 1
+            }
+        }
+        return (oldOut, newOut)
     }
 
     /// One file's diff from its two blobs.

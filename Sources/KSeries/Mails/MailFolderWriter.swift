@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Series
 
 /// Writes a series' mails into a folder all at once, with `series.mbox` next to them (every
@@ -66,6 +69,28 @@ struct MailFolderWriter {
         return digits.count >= 4 && rest.dropFirst(digits.count).hasPrefix("-")
     }
 
+    /// One `write(2)` per file, as git does (`Data.write(to:)` copies the bytes and syncs
+    /// the file to disk, which git does not; the folder is still replaced whole by a rename).
+    static func writeFile(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
+        var written = 0
+        let failure: Int32? = bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
+            }
+            return nil
+        }
+        let closed = close(descriptor)
+        if let failure { throw NSError(domain: NSPOSIXErrorDomain, code: Int(failure)) }
+        if closed != 0 { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
+    }
+
     struct Failure: Error {
         var message: String
     }
@@ -86,10 +111,10 @@ struct MailFolderWriter {
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
             for mail in mails {
                 doing = ("write", staging.appendingPathComponent(mail.fileName))
-                try Data(mail.bytes).write(to: doing.1)
+                try Self.writeFile(mail.bytes, to: doing.1.path)
             }
             doing = ("write", staging.appendingPathComponent(Self.mailboxName))
-            try Data(series.mailbox).write(to: doing.1)
+            try Self.writeFile(series.mailbox, to: doing.1.path)
             doing = ("replace", target)
             if fileManager.fileExists(atPath: target.path) {
                 try? fileManager.removeItem(at: retired)
