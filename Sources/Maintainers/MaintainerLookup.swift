@@ -138,14 +138,21 @@ public final class MaintainerLookup {
     /// The sections whose patterns match `file`, in MAINTAINERS order (X: excludes a section;
     /// the depth is that of the last matching F: or N: line, N: counting 0).
     func sectionMatches(for file: String) -> [SectionMatch] {
+        sectionMatches(for: file, among: nil)
+    }
+
+    /// The same among the given sections (indices into `maintainers.sections`, in order),
+    /// or among the candidates the directory index gives when nil; without the literal-start
+    /// filter when `unfiltered`, so that tests can check index and filter drop no match.
+    func sectionMatches(for file: String, among sections: [Int]?, unfiltered: Bool = false) -> [SectionMatch] {
         let name = FileName(file)
         var matches: [SectionMatch] = []
-        for candidate in maintainers.candidateSections(for: name) {
+        for candidate in sections ?? maintainers.candidateSections(for: name) {
             let section = maintainers.sections[candidate]
             let sectionMatchers = maintainers.matchers[candidate]
             let excluded = sectionMatchers.contains { matcher in
                 if case .exclude(let pattern) = matcher {
-                    return maintainers.mayMatch(pattern, name.bytes) && filePattern(pattern).matches(name)
+                    return (unfiltered || maintainers.mayMatch(pattern, name.bytes)) && filePattern(pattern).matches(name)
                 }
                 return false
             }
@@ -154,7 +161,7 @@ public final class MaintainerLookup {
             for matcher in sectionMatchers {
                 switch matcher {
                 case .file(let index):
-                    guard maintainers.mayMatch(index, name.bytes) else { continue }
+                    guard unfiltered || maintainers.mayMatch(index, name.bytes) else { continue }
                     let pattern = filePattern(index)
                     if pattern.matches(name) { depth = pattern.depth }
                 case .name(let pattern):
