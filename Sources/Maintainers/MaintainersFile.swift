@@ -108,15 +108,16 @@ struct MaintainersFile: Sendable {
 
     /// Parses the MAINTAINERS files (name and bytes), one after the other.
     init(files: [(name: String, bytes: [UInt8])]) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(files.reduce(0) { $0 + $1.bytes.count })
+        // One file (the usual case) is used as it is; a MAINTAINERS folder's are joined.
+        var bytes: [UInt8] = files.count == 1 ? files[0].bytes : []
+        if files.count > 1 { bytes.reserveCapacity(files.reduce(0) { $0 + $1.bytes.count }) }
         var lines: [Line] = []
         var patternKeys: [UInt64?] = []
         var filePatterns: [PatternSource] = []
         var keywords: [(index: Int, pattern: String)] = []
         for (number, file) in files.enumerated() {
-            let offset = bytes.count
-            bytes += file.bytes
+            let offset = files.count == 1 ? 0 : bytes.count
+            if files.count > 1 { bytes += file.bytes }
             file.bytes.withUnsafeBufferPointer { buffer in
                 var start = 0
                 var lineNumber: Int32 = 0
