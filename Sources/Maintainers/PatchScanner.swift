@@ -40,14 +40,16 @@ struct PatchScanner {
             self.entryIndex = entryIndex
             self.pattern = pattern
             prefixedMatchesAnyLine = Self.mayHaveTopLevelAlternation(pattern)
-            requiredText = prefixedMatchesAnyLine ? nil : Self.requiredText(pattern)
+            requiredText = Self.requiredText(pattern)
         }
 
         /// The longest run of plain characters outside groups and classes that no
-        /// quantifier makes optional, at least three bytes; nil for a pattern that may
-        /// match case-insensitively, or whose white space or `#` `/x` gives a meaning.
+        /// quantifier makes optional, at least three bytes; nil for a pattern with a
+        /// top-level `|`, one that may match case-insensitively, or one whose white space or
+        /// `#` `/x` gives a meaning.
         static func requiredText(_ pattern: String) -> [UInt8]? {
             let scalars = Array(pattern.unicodeScalars)
+            if mayHaveTopLevelAlternation(pattern) { return nil }  // an alternative needs none of it
             if pattern.contains("\\Q") || scalars.contains(where: { PerlSyntax.isSpace($0) || $0 == "#" }) { return nil }
             // Inline flags (`(?i)`, `(?^i:`, `(?x-i)`, …) that may turn on case-insensitivity.
             var flags = pattern.unicodeScalars[...]
