@@ -9,10 +9,4 @@
 static inline int kseries_git_skip_hash_verification(void) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
-
-/* Keeps parsed trees up to `limit` bytes in libgit2's object cache (4 KiB by default, less
-   than many kernel directories), so consecutive diffs read a shared tree once. */
-static inline int kseries_git_cache_trees_up_to(size_t limit) {
-    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, limit);
-}
 #endif

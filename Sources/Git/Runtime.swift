@@ -6,7 +6,6 @@ enum Runtime {
         git_libgit2_init()
         // git trusts the objects it reads; libgit2 hashes each one again unless told not to.
         _ = kseries_git_skip_hash_verification()
-        _ = kseries_git_cache_trees_up_to(64 * 1024)
         return true
     }()
 
