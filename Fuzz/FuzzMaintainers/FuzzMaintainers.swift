@@ -5,8 +5,7 @@ import FuzzSupport
 /// sections that match a few kernel paths.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMaintainers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let file = MaintainersFile(files: [(name: "MAINTAINERS", text: text)], isDirectory: { $0.hasSuffix("/") })
+    let file = MaintainersFile(files: [(name: "MAINTAINERS", bytes: Array(UnsafeBufferPointer(start: data, count: size)))])
     for path in ["kernel/rcu/tree.c", "virt/kvm/kvm_main.c", "include/linux/kvm_host.h", "Makefile"] {
         for index in file.candidateSections(for: FileName(path)) {
             _ = file.subsystemName(index)

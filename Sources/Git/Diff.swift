@@ -60,7 +60,9 @@ extension Repository {
     /// Walks both trees in git's order, descending only into subtrees whose ids differ.
     private func collectChanges(old: ObjectID?, new: ObjectID?, prefix: String, into changes: inout [ChangedPath]) throws(GitError) {
         if old == new { return }
-        let (oldEntries, newEntries) = try differingEntries(old: old, new: new)
+        let (oldEntries, newEntries) = Self.differingEntries(
+            try old.map { (id) throws(GitError) -> Tree in try tree(id) },
+            try new.map { (id) throws(GitError) -> Tree in try tree(id) })
         // git orders tree entries by name, comparing directories as if they ended in '/'.
         func key(_ entry: TreeEntry) -> [UInt8] { Array(entry.name.utf8) + (entry.kind == .tree ? [0x2F] : []) }
         var merged: [(old: TreeEntry?, new: TreeEntry?)] = []
@@ -99,60 +101,44 @@ extension Repository {
         }
     }
 
-    /// The entries of two trees less those both have alike (same name, kind, id and mode),
-    /// which hold no change: a merge of the two trees' entries in git's order, comparing names
-    /// in libgit2's buffers, so a directory of a thousand files costs no thousand strings. An
-    /// entry the merge does not pair (trees out of git's order, or a real change) is returned.
-    private func differingEntries(old: ObjectID?, new: ObjectID?) throws(GitError) -> (old: [TreeEntry], new: [TreeEntry]) {
-        let oldTree = try old.map { (id) throws(GitError) -> Tree in try tree(id) }
-        let newTree = try new.map { (id) throws(GitError) -> Tree in try tree(id) }
-        let oldCount = oldTree.map { git_tree_entrycount($0.handle) } ?? 0
-        let newCount = newTree.map { git_tree_entrycount($0.handle) } ?? 0
-        var oldRest: [TreeEntry] = [], newRest: [TreeEntry] = []
-        var oldIndex = 0, newIndex = 0
+    /// The entries of two trees minus those both have alike (same name, kind, id and
+    /// mode), which can make no change: both trees are in git's order, so one pass pairs
+    /// them, and only the rest become values.
+    private static func differingEntries(_ old: Tree?, _ new: Tree?) -> (old: [TreeEntry], new: [TreeEntry]) {
+        let oldCount = old.map { git_tree_entrycount($0.handle) } ?? 0
+        let newCount = new.map { git_tree_entrycount($0.handle) } ?? 0
+        var oldOut: [TreeEntry] = []
+        var newOut: [TreeEntry] = []
+        var oldIndex = 0
+        var newIndex = 0
         while oldIndex < oldCount || newIndex < newCount {
-            let oldEntry = oldIndex < oldCount ? git_tree_entry_byindex(oldTree!.handle, oldIndex) : nil
-            let newEntry = newIndex < newCount ? git_tree_entry_byindex(newTree!.handle, newIndex) : nil
-            guard let oldEntry, let newEntry else {
-                if let oldEntry { oldRest.append(TreeEntry(oldEntry)) }
-                if let newEntry { newRest.append(TreeEntry(newEntry)) }
-                oldIndex += 1
-                newIndex += 1
+            let a = oldIndex < oldCount ? git_tree_entry_byindex(old!.handle, oldIndex) : nil
+            let b = newIndex < newCount ? git_tree_entry_byindex(new!.handle, newIndex) : nil
+            guard let a, let b else {
+                if let a { oldOut.append(TreeEntry(a)) }
+                if let b { newOut.append(TreeEntry(b)) }
+                if oldIndex < oldCount { oldIndex += 1 } else { newIndex += 1 }
                 continue
             }
-            let order = Self.gitOrder(oldEntry, newEntry)
-            if order < 0 {
-                oldRest.append(TreeEntry(oldEntry))
-                oldIndex += 1
-            } else if order > 0 {
-                newRest.append(TreeEntry(newEntry))
-                newIndex += 1
-            } else {
-                if git_tree_entry_filemode(oldEntry) != git_tree_entry_filemode(newEntry)
-                    || git_oid_equal(git_tree_entry_id(oldEntry), git_tree_entry_id(newEntry)) == 0
+            let order = git_tree_entry_cmp(a, b)
+            if order == 0 {
+                if git_oid_cmp(git_tree_entry_id(a), git_tree_entry_id(b)) != 0
+                    || git_tree_entry_filemode(a) != git_tree_entry_filemode(b)
                 {
-                    oldRest.append(TreeEntry(oldEntry))
-                    newRest.append(TreeEntry(newEntry))
+                    oldOut.append(TreeEntry(a))
+                    newOut.append(TreeEntry(b))
                 }
                 oldIndex += 1
                 newIndex += 1
+            } else if order < 0 {
+                oldOut.append(TreeEntry(a))
+                oldIndex += 1
+            } else {
+                newOut.append(TreeEntry(b))
+                newIndex += 1
             }
         }
-        return (oldRest, newRest)
-    }
-
-    /// git's order of tree entries: by name, a directory compared as if its name ended in '/'.
-    private static func gitOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int {
-        let aName = git_tree_entry_name(a)!, bName = git_tree_entry_name(b)!
-        let aLength = strlen(aName), bLength = strlen(bName)
-        let common = min(aLength, bLength)
-        let compared = memcmp(aName, bName, common)
-        if compared != 0 { return Int(compared) }
-        func next(_ entry: OpaquePointer, _ name: UnsafePointer<CChar>, _ length: Int) -> UInt8 {
-            if common < length { return UInt8(bitPattern: name[common]) }
-            return git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 0x2F : 0
-        }
-        return Int(next(a, aName, aLength)) - Int(next(b, bName, bLength))
+        return (oldOut, newOut)
     }
 
     /// One file's diff from its two blobs.

@@ -14,9 +14,6 @@ struct FilePattern: Sendable {
     /// The "pattern depth" the script sorts sections by: slashes, plus one unless the pattern
     /// ends in `/`, and -1 for a pattern starting with `.*`.
     let depth: Int
-    /// The whole directory names the pattern starts with literally (at most two), for
-    /// indexing: a file can match only if it starts with the same ones.
-    let leadingDirectories: [String]
     private let matcher: Matcher
 
     private enum Matcher: Sendable {
@@ -26,7 +23,7 @@ struct FilePattern: Sendable {
         case invalid
     }
 
-    private enum Token: Sendable, Equatable {
+    enum Token: Sendable, Equatable {
         case literal(Unicode.Scalar)
         /// `.`: any character but a newline.
         case any
@@ -38,18 +35,24 @@ struct FilePattern: Sendable {
     /// Converts a raw `F:`/`X:` value; `isDirectoryInTree` answers Perl's `-d` for the
     /// converted text.
     static func convert(_ raw: String, isDirectoryInTree: (String) -> Bool) -> String {
-        var converted = String.UnicodeScalarView()
-        for scalar in raw.unicodeScalars {
-            switch scalar {
-            case ".": converted.append(contentsOf: #"\."#.unicodeScalars)
-            case "*": converted.append(contentsOf: ".*".unicodeScalars)
-            case "?": converted.append(".")
-            default: converted.append(scalar)
+        var value = Array(raw.utf8).withUnsafeBufferPointer { convert($0) }
+        if let last = value.utf8.last, last != UInt8(ascii: "/"), isDirectoryInTree(value) { value += "/" }
+        return value
+    }
+
+    /// The conversion without the `-d` test: `.` → `\.`, `*` → `.*`, `?` → `.`.
+    static func convert(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        var converted: [UInt8] = []
+        converted.reserveCapacity(raw.count + 8)
+        for byte in raw {
+            switch byte {
+            case UInt8(ascii: "."): converted += [UInt8(ascii: "\\"), UInt8(ascii: ".")]
+            case UInt8(ascii: "*"): converted += [UInt8(ascii: "."), UInt8(ascii: "*")]
+            case UInt8(ascii: "?"): converted.append(UInt8(ascii: "."))
+            default: converted.append(byte)
             }
         }
-        var value = String(converted)
-        if let last = value.unicodeScalars.last, last != "/", isDirectoryInTree(value) { value += "/" }
-        return value
+        return String(decoding: converted, as: UTF8.self)
     }
 
     /// A pattern from an already converted value (as stored in the type/value list).
@@ -68,30 +71,11 @@ struct FilePattern: Sendable {
                 prefix.append(scalar)
             }
             matcher = .glob(literalPrefix: prefix, tokens: tokens)
-            leadingDirectories = Self.leadingDirectories(of: prefix)
         } else if let regex = try? PerlRegex("^" + value) {
             matcher = .regex(regex)
-            leadingDirectories = []
         } else {
             matcher = .invalid
-            leadingDirectories = []
         }
-    }
-
-    /// The first one or two complete `dir/` components of a literal prefix.
-    static func leadingDirectories(of prefix: [Unicode.Scalar]) -> [String] {
-        var directories: [String] = []
-        var current = String.UnicodeScalarView()
-        for scalar in prefix {
-            if scalar == "/" {
-                directories.append(String(current))
-                if directories.count == 2 { break }
-                current = String.UnicodeScalarView()
-            } else {
-                current.append(scalar)
-            }
-        }
-        return directories
     }
 
     /// `file_match_pattern($file, $pattern)`.
@@ -140,7 +124,7 @@ struct FilePattern: Sendable {
         }
     }
 
-    private static func accepts(_ token: Token, _ scalar: Unicode.Scalar) -> Bool {
+    static func accepts(_ token: Token, _ scalar: Unicode.Scalar) -> Bool {
         switch token {
         case .literal(let literal): return literal == scalar
         case .any: return scalar != "\n"
@@ -189,7 +173,7 @@ struct FilePattern: Sendable {
     }
 
     /// A simple bracket class (`[ch]`, `[a-z]`, `[^/]`), nil for anything fancier.
-    private static func bracket(_ scalars: [Unicode.Scalar], from start: Int) -> (Token, Int)? {
+    static func bracket(_ scalars: [Unicode.Scalar], from start: Int) -> (Token, Int)? {
         var index = start + 1
         var negated = false
         if index < scalars.count, scalars[index] == "^" {
@@ -220,15 +204,14 @@ struct FilePattern: Sendable {
 /// A file name as get_maintainer.pl matches it: the text, its characters, its slash count.
 struct FileName: Sendable {
     let text: String
+    let bytes: [UInt8]
     let scalars: [Unicode.Scalar]
     let slashCount: Int
-    /// Its first one or two directory names.
-    let leadingDirectories: [String]
 
     init(_ text: String) {
         self.text = text
+        bytes = Array(text.utf8)
         scalars = Array(text.unicodeScalars)
         slashCount = scalars.count { $0 == "/" }
-        leadingDirectories = FilePattern.leadingDirectories(of: scalars)
     }
 }

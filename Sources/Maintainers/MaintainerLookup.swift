@@ -13,13 +13,24 @@ public final class MaintainerLookup {
     public let commit: ObjectID
     /// MAINTAINERS lines get_maintainer.pl would use but this lookup could not compile
     /// (they never match), each as `MAINTAINERS:line: problem`.
-    public var problems: [String] { maintainers.problems.map(\.description) }
+    public var problems: [String] {
+        maintainers.problems.map(\.description)
+            + keywords.filter { $0.unprefixed == nil || $0.prefixed == nil }.map {
+                "\(maintainers.location($0.entryIndex)): K: pattern does not compile: \($0.pattern)"
+            }
+    }
 
     let maintainers: MaintainersFile
     private let mailmap: Mailmap
     private let tree: TreeReader
-    private let keywords: [PatchScanner.Keyword]
+    /// `K:` lines, compiled when first needed (a patch, or `keywordsInFile`).
+    private lazy var keywords: [PatchScanner.Keyword] = maintainers.keywords.map {
+        PatchScanner.Keyword(entryIndex: $0.index, pattern: $0.pattern)
+    }
     private let keywordsInFile: Bool
+    /// `F:`/`X:` patterns by index into `maintainers.filePatterns`, compiled (and their `-d`
+    /// answered) when a file first meets them.
+    private var compiledPatterns: [FilePattern?]
 
     /// Reads `MAINTAINERS` (a file, or every file of a `MAINTAINERS/` folder) and `.mailmap`
     /// from the tree of `commit`. `keywordsInFile` is the script's `--keywords-in-file`: also
@@ -44,15 +55,9 @@ public final class MaintainerLookup {
         case nil:
             throw MaintainersError(.maintainersMissing, "no MAINTAINERS file at \(commit.hex.prefix(12))")
         }
-        let files = paths.compactMap { path in
-            tree.contents(of: path).map { (name: path, text: String(decoding: $0, as: UTF8.self)) }
-        }
-        var parsed = MaintainersFile(files: files, isDirectory: { tree.kind(of: $0) == .directory })
-        keywords = parsed.keywords.map { PatchScanner.Keyword(entryIndex: $0.index, pattern: $0.pattern) }
-        for keyword in keywords where keyword.unprefixed == nil || keyword.prefixed == nil {
-            parsed.noteUnusableKeyword(entryIndex: keyword.entryIndex, pattern: keyword.pattern)
-        }
-        maintainers = parsed
+        let files = paths.compactMap { path in tree.contents(of: path).map { (name: path, bytes: $0) } }
+        maintainers = MaintainersFile(files: files)
+        compiledPatterns = Array(repeating: nil, count: maintainers.filePatterns.count)
         mailmap = tree.contents(of: ".mailmap").map { Mailmap(text: String(decoding: $0, as: UTF8.self)) } ?? Mailmap()
     }
 
@@ -108,7 +113,6 @@ public final class MaintainerLookup {
     func analyse(_ inputs: [MaintainersInput]) throws(MaintainersError) -> Analysis {
         var analysis = Analysis()
         var keywordEntries: [Int] = []
-        let scanner = PatchScanner(keywords: keywords)
         for input in inputs {
             switch input {
             case .path(let path):
@@ -121,7 +125,7 @@ public final class MaintainerLookup {
                     }
                 }
             case .patch(let bytes):
-                let result = scanner.scan(bytes)
+                let result = PatchScanner(keywords: keywords).scan(bytes)
                 analysis.files += result.files
                 keywordEntries += result.keywordEntries
                 analysis.files = Self.sortedUnique(analysis.files)
@@ -134,23 +138,34 @@ public final class MaintainerLookup {
     /// The sections whose patterns match `file`, in MAINTAINERS order (X: excludes a section;
     /// the depth is that of the last matching F: or N: line, N: counting 0).
     func sectionMatches(for file: String) -> [SectionMatch] {
+        sectionMatches(for: file, among: nil)
+    }
+
+    /// The same among the given sections (indices into `maintainers.sections`, in order),
+    /// or among the candidates the directory index gives when nil; without the literal-start
+    /// filter when `unfiltered`, so that tests can check index and filter drop no match.
+    func sectionMatches(for file: String, among sections: [Int]?, unfiltered: Bool = false) -> [SectionMatch] {
         let name = FileName(file)
         var matches: [SectionMatch] = []
-        for candidate in maintainers.candidateSections(for: name) {
+        for candidate in sections ?? maintainers.candidateSections(for: name) {
             let section = maintainers.sections[candidate]
             let sectionMatchers = maintainers.matchers[candidate]
             let excluded = sectionMatchers.contains { matcher in
-                if case .exclude(let pattern) = matcher { return pattern.matches(name) }
+                if case .exclude(let pattern) = matcher {
+                    return (unfiltered || maintainers.mayMatch(pattern, name.bytes)) && filePattern(pattern).matches(name)
+                }
                 return false
             }
             if excluded { continue }
             var depth: Int?
             for matcher in sectionMatchers {
                 switch matcher {
-                case .file(let pattern):
+                case .file(let index):
+                    guard unfiltered || maintainers.mayMatch(index, name.bytes) else { continue }
+                    let pattern = filePattern(index)
                     if pattern.matches(name) { depth = pattern.depth }
-                case .name(let regex):
-                    if let regex, regex.matches(file) { depth = 0 }
+                case .name(let pattern):
+                    if let pattern, pattern.matches(name) { depth = 0 }
                 case .exclude:
                     break
                 }
@@ -158,6 +173,17 @@ public final class MaintainerLookup {
             if let depth { matches.append(SectionMatch(anchor: section.anchor, depth: depth)) }
         }
         return matches
+    }
+
+    /// The compiled `F:`/`X:` pattern, a `/` added when it names a directory of the tree
+    /// (Perl's `-d` on the converted text).
+    private func filePattern(_ index: Int) -> FilePattern {
+        if let compiled = compiledPatterns[index] { return compiled }
+        var value = maintainers.patternValue(index)
+        if let last = value.utf8.last, last != UInt8(ascii: "/"), tree.kind(of: value) == .directory { value += "/" }
+        let compiled = FilePattern(converted: value)
+        compiledPatterns[index] = compiled
+        return compiled
     }
 
     /// Deepest pattern first. get_maintainer.pl leaves equally deep sections in Perl's hash

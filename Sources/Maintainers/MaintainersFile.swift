@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The `MAINTAINERS` file as `get_maintainer.pl` holds it: one flat list of entries (the
 /// script's `@typevalue`), where a typed line `X:\tvalue` becomes `.typed("X", value)` (with
 /// `F:`/`X:` globs converted to regexes) and any other non-blank, non-comment line is kept
@@ -5,6 +9,9 @@
 ///
 /// Indices into `entries` are the script's indices: they decide the order of keyword
 /// matches, so they must agree exactly.
+///
+/// The file is parsed once, as bytes: each kept line is a byte range, and becomes a `String`
+/// only when a lookup reads it (the lines of the sections that match, and the `K:` lines).
 struct MaintainersFile: Sendable {
     enum Entry: Sendable {
         case typed(type: Unicode.Scalar, value: String)
@@ -24,11 +31,21 @@ struct MaintainersFile: Sendable {
         let end: Int
     }
 
-    /// A compiled `F:`, `X:` or `N:` line.
+    /// An `F:`, `X:` or `N:` line of a section. `F:`/`X:` patterns are compiled on demand
+    /// (`MaintainerLookup` answers Perl's `-d` then): a file only ever meets the patterns of
+    /// the sections its directories index, and only those whose literal start it has.
     enum Matcher: Sendable {
-        case file(FilePattern)
-        case exclude(FilePattern)
-        case name(PerlRegex?)
+        /// Index into `filePatterns`.
+        case file(Int)
+        case exclude(Int)
+        case name(NamePattern?)
+    }
+
+    /// An `F:`/`X:` line: its entry, and the bytes its raw value starts with literally (a
+    /// file name not starting with them cannot match, with or without a `/` added).
+    struct PatternSource: Sendable {
+        let entry: Int
+        let literalPrefix: Range<Int>
     }
 
     /// A line of MAINTAINERS the lookup could not use as get_maintainer.pl would.
@@ -38,135 +55,257 @@ struct MaintainersFile: Sendable {
         var description: String { "\(location): \(message)" }
     }
 
-    private(set) var entries: [Entry] = []
-    /// Where each entry comes from, `MAINTAINERS:123`.
-    private(set) var locations: [String] = []
+    /// A kept line: its type letter (0 for an untyped line), the byte range of its value
+    /// (of the whole line when untyped), and where it comes from.
+    fileprivate struct Line: Sendable {
+        var type: UInt8
+        var start: Int32
+        var end: Int32
+        var file: Int32
+        var number: Int32
+    }
+
+    /// The entries, as the script's `@typevalue`; each is made from the bytes when read.
+    struct Entries: RandomAccessCollection, Sendable {
+        fileprivate let bytes: [UInt8]
+        fileprivate let lines: [Line]
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { lines.count }
+
+        subscript(index: Int) -> Entry {
+            let line = lines[index]
+            let value = bytes[Int(line.start)..<Int(line.end)]
+            switch line.type {
+            case 0: return .text(String(decoding: value, as: UTF8.self))
+            case UInt8(ascii: "F"), UInt8(ascii: "X"):
+                return .typed(type: Unicode.Scalar(line.type), value: value.withUnsafeBufferPointer(FilePattern.convert))
+            default: return .typed(type: Unicode.Scalar(line.type), value: String(decoding: value, as: UTF8.self))
+            }
+        }
+
+        func isTyped(_ index: Int) -> Bool { lines[index].type != 0 }
+        func type(_ index: Int) -> UInt8 { lines[index].type }
+    }
+
+    let entries: Entries
+    private let fileNames: [String]
     private(set) var sections: [Section] = []
     /// The `F:`/`X:`/`N:` lines of each section (parallel to `sections`), in line order.
     private(set) var matchers: [[Matcher]] = []
+    /// Every `F:`/`X:` line, in file order; `Matcher.file`/`.exclude` index it.
+    private(set) var filePatterns: [PatternSource] = []
     /// `K:` lines: entry index and regex source, in file order (the script's `%keyword_hash`).
     private(set) var keywords: [(index: Int, pattern: String)] = []
     private(set) var problems: [Problem] = []
-    /// Sections by the leading directories of their `F:` patterns (`"drivers"`,
-    /// `"drivers/net"`), and those that must always be tried (an `N:` line, or an `F:`
-    /// pattern without a literal leading directory): a file needs trying only those of its
-    /// own leading directories and the latter.
-    private var sectionsByDirectory: [String: [Int]] = [:]
+    /// Sections by the hash of the complete directories their `F:` patterns start with
+    /// literally (`drivers/net/ethernet/intel`), and those that must always be tried (an
+    /// `N:` line, or an `F:` pattern without a literal leading directory): a file needs
+    /// trying only those keyed by one of its own leading directory paths, and the latter. A
+    /// hash collision only adds candidates.
+    private var sectionsByDirectory: [UInt64: [Int]] = [:]
     private var sectionsAlwaysTried: [Int] = []
 
-    private static let blankOrComment = PerlRegex(fixed: #"^\#(PerlSyntax.space)*(?:$|#)"#)
-
-    /// Parses the MAINTAINERS files (name and text), one after the other; `isDirectory`
-    /// answers Perl's `-d` for an `F:`/`X:` value relative to the tree's top.
-    init(files: [(name: String, text: String)], isDirectory: (String) -> Bool) {
-        for (name, text) in files {
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.last == "" { lines.removeLast() }
-            for (number, line) in lines.enumerated() {
-                append(String(line), location: "\(name):\(number + 1)", isDirectory: isDirectory)
+    /// Parses the MAINTAINERS files (name and bytes), one after the other.
+    init(files: [(name: String, bytes: [UInt8])]) {
+        // One file (the usual case) is used as it is; a MAINTAINERS folder's are joined.
+        var bytes: [UInt8] = files.count == 1 ? files[0].bytes : []
+        if files.count > 1 { bytes.reserveCapacity(files.reduce(0) { $0 + $1.bytes.count }) }
+        var lines: [Line] = []
+        var patternKeys: [UInt64?] = []
+        var filePatterns: [PatternSource] = []
+        var keywords: [(index: Int, pattern: String)] = []
+        for (number, file) in files.enumerated() {
+            let offset = files.count == 1 ? 0 : bytes.count
+            if files.count > 1 { bytes += file.bytes }
+            file.bytes.withUnsafeBufferPointer { buffer in
+                var start = 0
+                var lineNumber: Int32 = 0
+                while start < buffer.count {
+                    let end = Self.lineEnd(buffer, from: start)
+                    lineNumber += 1
+                    let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                    if let (type, valueStart) = Self.typedLine(line) {
+                        let value = UnsafeBufferPointer(rebasing: line[valueStart...])
+                        if type == UInt8(ascii: "F") || type == UInt8(ascii: "X") {
+                            let prefix = Self.literalPrefix(value)
+                            let begin = offset + start + valueStart
+                            filePatterns.append(PatternSource(entry: lines.count, literalPrefix: begin..<(begin + prefix)))
+                            patternKeys.append(Self.directoryKey(UnsafeBufferPointer(rebasing: value[..<prefix])))
+                        } else if type == UInt8(ascii: "K") {
+                            keywords.append((lines.count, String(decoding: value, as: UTF8.self)))
+                        }
+                        lines.append(
+                            Line(
+                                type: type, start: Int32(offset + start + valueStart), end: Int32(offset + end),
+                                file: Int32(number), number: lineNumber))
+                    } else if !Self.isBlankOrComment(line) {
+                        lines.append(
+                            Line(type: 0, start: Int32(offset + start), end: Int32(offset + end), file: Int32(number), number: lineNumber))
+                    }
+                    start = end + 1
+                }
             }
         }
-        buildSections()
+        entries = Entries(bytes: bytes, lines: lines)
+        fileNames = files.map(\.name)
+        self.filePatterns = filePatterns
+        self.keywords = keywords
+        buildSections(patternKeys: patternKeys)
     }
 
-    /// Records a `K:` line whose pattern does not compile.
-    mutating func noteUnusableKeyword(entryIndex: Int, pattern: String) {
-        problems.append(Problem(location: locations[entryIndex], message: "K: pattern does not compile: \(pattern)"))
+    /// `MAINTAINERS:123` for an entry.
+    func location(_ entryIndex: Int) -> String {
+        let line = entries.lines[entryIndex]
+        return "\(fileNames[Int(line.file)]):\(line.number)"
     }
 
-    private mutating func append(_ line: String, location: String, isDirectory: (String) -> Bool) {
-        defer { if locations.count < entries.count { locations.append(location) } }
-        if let (type, value) = Self.typedLine(line) {
-            var value = value
-            if type == "F" || type == "X" {
-                value = FilePattern.convert(value, isDirectoryInTree: isDirectory)
-            } else if type == "K" {
-                keywords.append((entries.count, value))
-            }
-            entries.append(.typed(type: type, value: value))
-        } else if !Self.blankOrComment.matches(line) {
-            entries.append(.text(line))
+    /// The converted value of an `F:`/`X:` line, without the `/` Perl's `-d` may add.
+    func patternValue(_ pattern: Int) -> String {
+        guard case .typed(_, let value) = entries[filePatterns[pattern].entry] else { return "" }
+        return value
+    }
+
+    /// Whether a file name (as bytes) starts with the literal start of an `F:`/`X:` pattern.
+    func mayMatch(_ pattern: Int, _ file: [UInt8]) -> Bool {
+        let prefix = filePatterns[pattern].literalPrefix
+        guard file.count >= prefix.count else { return false }
+        var index = 0
+        for byte in entries.bytes[prefix] {
+            if file[index] != byte { return false }
+            index += 1
         }
+        return true
     }
 
-    /// `m/^([A-Z]):\s*(.*)/`.
-    static func typedLine(_ line: String) -> (Unicode.Scalar, String)? {
-        var scalars = Substring(line).unicodeScalars
-        guard let type = scalars.first, ("A"..."Z").contains(type) else { return nil }
-        scalars = scalars.dropFirst()
-        guard scalars.first == ":" else { return nil }
-        scalars = scalars.dropFirst()
-        while let first = scalars.first, PerlSyntax.isSpace(first) { scalars = scalars.dropFirst() }
-        return (type, String(String.UnicodeScalarView(scalars)))
+    private static func lineEnd(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = buffer.baseAddress, let found = memchr(base + start, 0x0A, buffer.count - start) else {
+            return buffer.count
+        }
+        return UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+    }
+
+    /// `m/^([A-Z]):\s*(.*)/`: the type letter and where the value starts.
+    static func typedLine(_ line: UnsafeBufferPointer<UInt8>) -> (UInt8, Int)? {
+        guard line.count >= 2, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(line[0]), line[1] == UInt8(ascii: ":")
+        else { return nil }
+        return (line[0], PerlSyntax.skippingSpace(line, from: 2))
+    }
+
+    /// `m/^\s*(?:$|#)/`.
+    static func isBlankOrComment(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let first = PerlSyntax.skippingSpace(line, from: 0)
+        return first == line.count || line[first] == UInt8(ascii: "#")
+    }
+
+    /// How many bytes a raw `F:`/`X:` value starts with that stay plain literals after the
+    /// conversion: up to the first byte that is anything else, one byte fewer before a
+    /// quantifier (`+`, `{`) that makes the byte before it optional; none when the value
+    /// has a `|` (an alternative can match anywhere).
+    static func literalPrefix(_ raw: UnsafeBufferPointer<UInt8>) -> Int {
+        if raw.contains(UInt8(ascii: "|")) { return 0 }
+        var literal = 0
+        while literal < raw.count {
+            switch raw[literal] {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "-"), UInt8(ascii: ","), UInt8(ascii: "@"), UInt8(ascii: "="), UInt8(ascii: "~"),
+                UInt8(ascii: ":"):
+                literal += 1
+            case UInt8(ascii: "+"), UInt8(ascii: "{"):
+                return max(literal - 1, 0)
+            default:
+                return literal
+            }
+        }
+        return literal
+    }
+
+    /// The key of the complete directories a literal prefix holds (`drivers/net` of
+    /// `drivers/net/eth`), nil when it holds none.
+    static func directoryKey(_ prefix: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard let slash = prefix.lastIndex(of: UInt8(ascii: "/")), slash > 0 else { return nil }
+        return hash(UnsafeBufferPointer(rebasing: prefix[..<slash]))
+    }
+
+    /// FNV-1a.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
     }
 
     /// The script's walk: `find_first_section`, then `find_starting_index` /
     /// `find_ending_index` around each anchor, the next anchor just past the end.
-    private mutating func buildSections() {
-        var anchor = entries.firstIndex { $0.isTyped } ?? entries.count
+    private mutating func buildSections(patternKeys: [UInt64?]) {
+        var patternOfEntry = [Int](repeating: -1, count: entries.count)
+        for (index, pattern) in filePatterns.enumerated() { patternOfEntry[pattern.entry] = index }
+        var anchor = (0..<entries.count).first { entries.isTyped($0) } ?? entries.count
         while anchor < entries.count {
             let start = startingIndex(anchor)
             let end = endingIndex(anchor)
             sections.append(Section(anchor: anchor, start: start, end: end))
             var sectionMatchers: [Matcher] = []
+            var keys: [UInt64] = []
+            var alwaysTried = false
             if start < end {
                 for index in start..<end {
-                    guard case .typed(let type, let value) = entries[index] else { continue }
-                    switch type {
-                    case "F": sectionMatchers.append(.file(FilePattern(converted: value)))
-                    case "X": sectionMatchers.append(.exclude(FilePattern(converted: value)))
-                    case "N":
-                        let regex = try? PerlRegex(value, extended: true)
-                        if regex == nil {
-                            problems.append(Problem(location: locations[index], message: "N: pattern does not compile: \(value)"))
+                    switch entries.type(index) {
+                    case UInt8(ascii: "F"):
+                        let pattern = patternOfEntry[index]
+                        sectionMatchers.append(.file(pattern))
+                        if let key = patternKeys[pattern] {
+                            if !keys.contains(key) { keys.append(key) }
+                        } else {
+                            alwaysTried = true
                         }
-                        sectionMatchers.append(.name(regex))
+                    case UInt8(ascii: "X"):
+                        sectionMatchers.append(.exclude(patternOfEntry[index]))
+                    case UInt8(ascii: "N"):
+                        guard case .typed(_, let value) = entries[index] else { continue }
+                        let pattern = NamePattern(value)
+                        if pattern == nil {
+                            problems.append(Problem(location: location(index), message: "N: pattern does not compile: \(value)"))
+                        }
+                        sectionMatchers.append(.name(pattern))
+                        alwaysTried = true
                     default: break
                     }
                 }
             }
-            index(section: matchers.count, sectionMatchers)
+            let section = matchers.count
+            if alwaysTried {
+                sectionsAlwaysTried.append(section)
+            } else {
+                for key in keys { sectionsByDirectory[key, default: []].append(section) }
+            }
             matchers.append(sectionMatchers)
             anchor = end + 1
         }
     }
 
-    private mutating func index(section: Int, _ sectionMatchers: [Matcher]) {
-        var keys: Set<String> = []
-        for matcher in sectionMatchers {
-            switch matcher {
-            case .file(let pattern):
-                guard !pattern.leadingDirectories.isEmpty else {
-                    sectionsAlwaysTried.append(section)
-                    return
-                }
-                keys.insert(pattern.leadingDirectories.joined(separator: "/"))
-            case .name:
-                sectionsAlwaysTried.append(section)
-                return
-            case .exclude:
-                break
-            }
-        }
-        for key in keys { sectionsByDirectory[key, default: []].append(section) }
-    }
-
     /// The sections (indices into `sections`) that can match `file`, in file order.
     func candidateSections(for file: FileName) -> [Int] {
         var candidates = sectionsAlwaysTried
-        var key = ""
-        for directory in file.leadingDirectories {
-            key = key.isEmpty ? directory : key + "/" + directory
-            candidates += sectionsByDirectory[key] ?? []
+        file.bytes.withUnsafeBufferPointer { bytes in
+            for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "/") && index > 0 {
+                if let keyed = sectionsByDirectory[Self.hash(UnsafeBufferPointer(rebasing: bytes[..<index]))] {
+                    candidates += keyed
+                }
+            }
         }
-        return Set(candidates).sorted()
+        candidates.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(candidates.count)
+        for candidate in candidates where unique.last != candidate { unique.append(candidate) }
+        return unique
     }
 
     /// `find_starting_index`.
     func startingIndex(_ index: Int) -> Int {
         var index = index
         while index > 0 {
-            if !entries[index].isTyped { break }
+            if !entries.isTyped(index) { break }
             index -= 1
         }
         return index
@@ -176,7 +315,7 @@ struct MaintainersFile: Sendable {
     func endingIndex(_ index: Int) -> Int {
         var index = index
         while index < entries.count {
-            if !entries[index].isTyped { break }
+            if !entries.isTyped(index) { break }
             index += 1
         }
         return index

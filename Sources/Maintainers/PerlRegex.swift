@@ -91,16 +91,62 @@ enum PerlSyntax {
         }
     }
 
+    /// The length of the Perl `\s` character UTF-8 encodes at `index` of `bytes`, 0 when
+    /// there is none (invalid UTF-8 is no space, as its replacement character is not).
+    static func spaceLength<C: RandomAccessCollection>(_ bytes: C, at index: C.Index) -> Int
+    where C.Element == UInt8, C.Index == Int {
+        let byte = bytes[index]
+        if byte < 0x80 { return byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0 }
+        func at(_ offset: Int) -> UInt8? { index + offset < bytes.endIndex ? bytes[index + offset] : nil }
+        switch byte {
+        case 0xC2: return at(1) == 0x85 || at(1) == 0xA0 ? 2 : 0
+        case 0xE1: return at(1) == 0x9A && at(2) == 0x80 ? 3 : 0
+        case 0xE2:
+            guard let second = at(1), let third = at(2) else { return 0 }
+            if second == 0x80 { return (0x80...0x8A).contains(third) || [0xA8, 0xA9, 0xAF].contains(third) ? 3 : 0 }
+            return second == 0x81 && third == 0x9F ? 3 : 0
+        case 0xE3: return at(1) == 0x80 && at(2) == 0x80 ? 3 : 0
+        default: return 0
+        }
+    }
+
+    /// The index of the first byte from `index` on that does not start a Perl `\s` (`\s*`).
+    static func skippingSpace<C: RandomAccessCollection>(_ bytes: C, from index: C.Index) -> C.Index
+    where C.Element == UInt8, C.Index == Int {
+        var index = index
+        while index < bytes.endIndex {
+            let length = spaceLength(bytes, at: index)
+            if length == 0 { break }
+            index += length
+        }
+        return index
+    }
+
+    /// `s/^\s+|\s+$//g` on UTF-8 bytes.
+    static func trimmingSpace(_ bytes: [UInt8]) -> [UInt8] {
+        let start = skippingSpace(bytes, from: 0)
+        let end = endTrimmingSpace(bytes, notBefore: start)
+        if start == 0 && end == bytes.count { return bytes }
+        return Array(bytes[start..<end])
+    }
+
+    /// Where `s/\s+$//` ends `bytes`, not before `start`.
+    static func endTrimmingSpace(_ bytes: [UInt8], notBefore start: Int) -> Int {
+        var end = bytes.count
+        // A space is one to three bytes: find one that ends at `end`.
+        while end > start {
+            guard let length = (1...3).first(where: { end - $0 >= start && spaceLength(bytes, at: end - $0) == $0 })
+            else { break }
+            end -= length
+        }
+        return end
+    }
+
     /// `s/^\s+|\s+$//g`.
     static func trimmingSpace(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
-        var start = 0
-        var end = scalars.count
-        while start < end, isSpace(scalars[start]) { start += 1 }
-        while end > start, isSpace(scalars[end - 1]) { end -= 1 }
-        if start == 0 && end == scalars.count { return text }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars[start..<end])
-        return String(out)
+        if let first = text.unicodeScalars.first, let last = text.unicodeScalars.last, !isSpace(first), !isSpace(last) {
+            return text
+        }
+        return String(decoding: trimmingSpace(Array(text.utf8)), as: UTF8.self)
     }
 }

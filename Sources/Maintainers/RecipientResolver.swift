@@ -23,7 +23,8 @@ struct RecipientResolver {
     private var deduplicatedByAddress: [String: (String, String)] = [:]
 
     private static let listValue = PerlRegex(fixed: #"(\#(PerlSyntax.nonSpace)+)\#(PerlSyntax.space)+(.*)$"#)
-    private static let chiefPenguin = PerlRegex(fixed: "Linus Torvalds <torvalds@linux-foundation.org>")
+    /// The script's `m/$penguin_chief/` pattern: its dots match any character.
+    private static let chiefPenguin = Array("Linus Torvalds <torvalds@linux-foundation.org>".unicodeScalars)
 
     init(file: MaintainersFile, mailmap: Mailmap) {
         self.file = file
@@ -43,7 +44,7 @@ struct RecipientResolver {
         }
         for index in emailTo.indices { emailTo[index].address = deduplicate(emailTo[index].address) }
         for index in listTo.indices { listTo[index].address = deduplicate(listTo[index].address) }
-        emailTo.removeAll { Self.chiefPenguin.matches($0.address) }
+        emailTo.removeAll { Self.isChiefPenguin($0.address) }
         for email in fileEmails {
             let (name, address) = EmailAddress.parse(mailmap.map(email))
             let formatted = EmailAddress.format(name: name, address: address)
@@ -67,12 +68,7 @@ struct RecipientResolver {
             guard case .typed(let type, let value) = file.entries[line] else { continue }
             switch type {
             case "L":
-                var address = value
-                var additional = ""
-                if let groups = Self.listValue.captures(value) {
-                    address = groups[1] ?? ""
-                    additional = groups[2] ?? ""
-                }
+                let (address, additional) = Self.listParts(value)
                 var listRole = listRoleName(line)
                 if !listRole.isEmpty { listRole = ":" + listRole }
                 if additional.contains("subscribers-only") { continue }  // --nos, the default
@@ -87,6 +83,42 @@ struct RecipientResolver {
                 break
             }
         }
+    }
+
+    /// An `L:` value's address and the rest (`m/(\S+)\s+(.*)$/`), or the whole value and
+    /// nothing when it has no space after its first word. A value starts with a non-space
+    /// (`typedLine` dropped the spaces before it), so the first match starts at its start;
+    /// a value with a newline is left to the regex.
+    static func listParts(_ value: String) -> (address: String, additional: String) {
+        let scalars = Array(value.unicodeScalars)
+        guard let first = scalars.first, !PerlSyntax.isSpace(first), !scalars.contains("\n") else {
+            guard let groups = listValue.captures(value) else { return (value, "") }
+            return (groups[1] ?? "", groups[2] ?? "")
+        }
+        var end = 0
+        while end < scalars.count, !PerlSyntax.isSpace(scalars[end]) { end += 1 }
+        guard end < scalars.count else { return (value, "") }
+        var rest = end
+        while rest < scalars.count, PerlSyntax.isSpace(scalars[rest]) { rest += 1 }
+        return (String(String.UnicodeScalarView(scalars[..<end])), String(String.UnicodeScalarView(scalars[rest...])))
+    }
+
+    /// `m/Linus Torvalds <torvalds\@linux-foundation\.org>/` as the script writes it
+    /// unescaped: a `.` is any character but a newline.
+    static func isChiefPenguin(_ address: String) -> Bool {
+        let scalars = Array(address.unicodeScalars)
+        let pattern = chiefPenguin
+        guard scalars.count >= pattern.count else { return false }
+        for start in 0...(scalars.count - pattern.count) {
+            var index = 0
+            while index < pattern.count {
+                let scalar = scalars[start + index]
+                guard pattern[index] == "." ? scalar != "\n" : scalar == pattern[index] else { break }
+                index += 1
+            }
+            if index == pattern.count { return true }
+        }
+        return false
     }
 
     /// `get_list_role`: the section name, empty for THE REST.
@@ -126,6 +158,9 @@ struct RecipientResolver {
     /// The addresses an `M:`/`R:` value holds: the value itself, or the items of a valid
     /// RFC 822 list (from the comment-stripped text).
     static func addresses(inValue value: String) -> [String] {
+        // Without a comma, the list grammar is the single address's (or empty): the value
+        // itself whether valid or not, nothing when empty.
+        if !value.unicodeScalars.contains(",") { return value.isEmpty ? [] : [value] }
         if RFC822.isValid(value) { return [value] }
         guard let list = RFC822.validList(value) else { return [value] }
         var entries: [String] = []

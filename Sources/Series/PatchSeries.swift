@@ -115,6 +115,35 @@ public struct PatchSeries: Sendable {
     }
 }
 
+extension PatchSeries {
+    /// The mailbox of `mails` — what `mails(format:)` wrote with this series' threading,
+    /// possibly edited after their headers — with `threading`'s headers instead. Both
+    /// writers put those headers right after the `From <id>` line and nothing else in a
+    /// mail depends on them, so the mails need no second writing. Nil when a mail does not
+    /// have this series' headers there. Empty mails (commits without changes) add nothing.
+    public func mailbox(of mails: [PatchMail], threading replacement: SeriesThreading?) -> [UInt8]? {
+        let hasCover = coverLetter != nil
+        func headers(_ threading: SeriesThreading?) -> [ThreadingHeaders] {
+            threading?.headers(mailCount: mails.count, hasCoverLetter: hasCover)
+                ?? Array(repeating: .none, count: mails.count)
+        }
+        let old = headers(threading).map(\.rendered)
+        let new = headers(replacement).map(\.rendered)
+        var out: [UInt8] = []
+        out.reserveCapacity(mails.reduce(0) { $0 + $1.bytes.count } + new.reduce(0) { $0 + $1.count })
+        for (index, mail) in mails.enumerated() where !mail.bytes.isEmpty {
+            guard let lineEnd = mail.bytes.firstIndex(of: ByteText.newline) else { return nil }
+            let start = lineEnd + 1
+            let end = start + old[index].count
+            guard end <= mail.bytes.count, mail.bytes[start..<end].elementsEqual(old[index]) else { return nil }
+            out += mail.bytes[..<start]
+            out += new[index]
+            out += mail.bytes[end...]
+        }
+        return out
+    }
+}
+
 /// An mbox of mails that `git am` (`git mailsplit`) splits back into the same mails: the
 /// mails of `git format-patch` concatenated, each beginning with its `From <id> Mon Sep 17
 /// 00:00:00 2001` line and ending with a blank line.
@@ -129,5 +158,10 @@ public struct Mailbox: Sendable, Equatable {
         self.mails = mails.map(\.bytes)
     }
 
-    public var bytes: [UInt8] { mails.flatMap { $0 } }
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(mails.reduce(0) { $0 + $1.count })
+        for mail in mails { out += mail }
+        return out
+    }
 }

@@ -1,5 +1,6 @@
 import CSource
 import Testing
+import TestSupport
 
 /// `LexedSource.replacing` must give exactly what lexing the whole edited file gives, or nil.
 @Suite("Lexing only the edited lines")
@@ -78,7 +79,7 @@ struct LexedSpliceTests {
 
     @Test("on the real kvm_main.c, every edit the run-loop policy makes lexes as the whole file does")
     func realKernelEdits() throws {
-        let bytes = try KernelTree.file("virt/kvm/kvm_main.c", at: "v6.12-deb")
+        let bytes = try KernelTree.show("v6.12-deb", "virt/kvm/kvm_main.c")
         var editor = CSourceEditor(bytes: bytes, path: "virt/kvm/kvm_main.c")
         var lexed = CLexer.lex(bytes)
         for (function, anchor) in [("vcpu_load", "int cpu = get_cpu();"), ("vcpu_put", "preempt_disable();")] {

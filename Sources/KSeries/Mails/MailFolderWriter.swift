@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Series
 
 /// Writes a series' mails into a folder all at once, with `series.mbox` next to them (every
@@ -66,28 +69,32 @@ struct MailFolderWriter {
         return digits.count >= 4 && rest.dropFirst(digits.count).hasPrefix("-")
     }
 
-    struct Failure: Error {
-        var message: String
-    }
-
-    /// Writes `bytes` to a new file, without `fsync` (which `Data.write` does for every file):
-    /// what keeps a killed run from leaving half a series is the hidden folder renamed into
-    /// place whole, and git's refs that record the series are not synced either.
+    /// One `write(2)` per file and no `fsync`, as git does (`Data.write(to:)` copies the bytes
+    /// and syncs every file): what keeps a killed run from leaving half a series is the hidden
+    /// folder renamed into place whole, and git's refs that record the series are not synced
+    /// either.
     static func writeFile(_ bytes: [UInt8], to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        try bytes.withUnsafeBytes { (buffer) throws in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
+        guard descriptor >= 0 else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
+        var written = 0
+        let failure: Int32? = bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if count < 0 {
                     if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                    return errno
                 }
-                offset += written
+                written += count
             }
+            return nil
         }
+        let closed = close(descriptor)
+        if let failure { throw NSError(domain: NSPOSIXErrorDomain, code: Int(failure)) }
+        if closed != 0 { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
+    }
+
+    struct Failure: Error {
+        var message: String
     }
 
     private func write(directory: String, mails series: SeriesMails) throws(Failure) -> Written {
@@ -128,9 +135,4 @@ struct MailFolderWriter {
             files: mails.map { target.appendingPathComponent($0.fileName).path },
             mailbox: target.appendingPathComponent(Self.mailboxName).path)
     }
-}
-
-/// The C library's `write`, which `MailFolderWriter`'s own `write` hides inside the type.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
 }

@@ -87,20 +87,26 @@ struct SeriesMailComposer {
         }
 
         let format = try patchFormat(options, diffs: commits.map(\.diff) + [letter?.seriesDiff].compactMap { $0 })
+        let series = PatchSeries(commits: commits, coverLetter: letter, threading: threading(options.threading, commits, letter))
         let files = finish(
-            PatchSeries(commits: commits, coverLetter: letter, threading: threading(options.threading, commits, letter))
-                .mails(format: format),
-            commits: commits, hasCover: letter != nil, base: base, options: options, format: format)
+            series.mails(format: format), commits: commits, hasCover: letter != nil, base: base, options: options,
+            format: format)
         guard options.threading?.style == nil else {
             return SeriesMails(files: files, mailbox: Mailbox(files).bytes)
         }
-        let mailboxThread = Threading(
-            style: .shallow, inReplyTo: options.threading?.inReplyTo, time: mailboxThreading.time,
-            email: mailboxThreading.email)
+        let mailboxThread = threading(
+            Threading(
+                style: .shallow, inReplyTo: options.threading?.inReplyTo, time: mailboxThreading.time,
+                email: mailboxThreading.email), commits, letter)
+        // The files with the mailbox's ids spliced in; written again only if that cannot be.
+        if let mailbox = series.mailbox(of: files, threading: mailboxThread) {
+            return SeriesMails(files: files, mailbox: mailbox)
+        }
+        var threaded = series
+        threaded.threading = mailboxThread
         let mailbox = finish(
-            PatchSeries(commits: commits, coverLetter: letter, threading: threading(mailboxThread, commits, letter))
-                .mails(format: format),
-            commits: commits, hasCover: letter != nil, base: base, options: options, format: format)
+            threaded.mails(format: format), commits: commits, hasCover: letter != nil, base: base, options: options,
+            format: format)
         return SeriesMails(files: files, mailbox: Mailbox(mailbox).bytes)
     }
 

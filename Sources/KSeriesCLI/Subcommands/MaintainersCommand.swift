@@ -31,6 +31,8 @@ extension KSeriesCommand {
                 let repository = try Repository(at: tree.treePath, searchParents: true)
                 let commit = try repository.commitID(forRevision: rev)
                 let lookup = try MaintainerLookup(repository: repository, commit: commit)
+                // The process ends right after printing: skip freeing the parsed MAINTAINERS.
+                _ = Unmanaged.passRetained(lookup)
                 var items: [MaintainersInput] = []
                 for input in inputs {
                     if try PreconditionLookup.exists(input, in: repository, at: commit) {
