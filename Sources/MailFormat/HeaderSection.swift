@@ -21,9 +21,6 @@ public enum HeaderSection {
     public struct Field<Line> {
         public var name: String
         public var lines: [Line]
-
-        /// The name without regard to case.
-        public func hasName(_ other: String) -> Bool { name.lowercased() == other.lowercased() }
     }
 
     /// How the section ended.

@@ -4,11 +4,6 @@ import MailFormat
 /// git wraps subjects in the shortlog, pads names in the diffstat, and expands tabs in
 /// `git log --pretty=medium` (range-diff).
 public enum TextWidth {
-    /// Decodes one UTF-8 character at `index` with git's rules (see `UTF8Sequence`).
-    public static func decode(_ bytes: [UInt8], at index: Int, end: Int? = nil) -> (scalar: UInt32, length: Int)? {
-        UTF8Sequence.decode(bytes, at: index, end: end)
-    }
-
     /// Columns taken by one code point (`git_wcwidth`): -1 for control characters.
     public static func columns(of scalar: UInt32) -> Int {
         if scalar == 0 { return 0 }
@@ -23,7 +18,7 @@ public enum TextWidth {
         var index = 0
         var width = 0
         while index < bytes.count {
-            guard let (scalar, length) = decode(bytes, at: index) else { return bytes.count }
+            guard let (scalar, length) = UTF8Sequence.decode(bytes, at: index) else { return bytes.count }
             let columns = columns(of: scalar)
             if columns > 0 { width += columns }
             index += length
@@ -38,7 +33,7 @@ public enum TextWidth {
         var index = 0
         var width = 0
         while index < array.count {
-            guard let (scalar, length) = decode(array, at: index) else { return nil }
+            guard let (scalar, length) = UTF8Sequence.decode(array, at: index) else { return nil }
             let columns = columns(of: scalar)
             if columns < 0 { return nil }
             width += columns

@@ -1,3 +1,5 @@
+import MailFormat
+
 /// Word wrapping exactly as git's `strbuf_add_wrapped_text` does it: used for the folded
 /// `Subject:` and `From:` headers and for the shortlog of the cover letter.
 enum TextWrapper {
@@ -84,7 +86,7 @@ enum TextWrapper {
                 continue
             }
             if assumeUTF8 {
-                guard let (scalar, length) = TextWidth.decode(text, at: position, end: end) else { return false }
+                guard let (scalar, length) = UTF8Sequence.decode(text, at: position, end: end) else { return false }
                 columns += TextWidth.columns(of: scalar)
                 position += length
             } else {

@@ -128,7 +128,7 @@ struct HeaderSectionTests {
         let (fields, end) = HeaderSection.scan(mail, rule: .mailinfo)
         try #require(fields.count == 2)
         #expect(String(decoding: HeaderSection.unfoldedValue(fields[0]), as: UTF8.self) == "[PATCH 1/2] a long\t subject")
-        #expect(fields[1].hasName("from"))
+        #expect(fields[1].name == "From")
         #expect(end == .blankLine(3))
         #expect(HeaderSection.bodyStart(after: end, endIndex: mail.count) == 4)
     }

@@ -74,8 +74,8 @@ public struct SeriesSend {
         case coverMessageID(String)
     }
 
-    /// Why `send` stopped: a refusal, or a send that did not complete (the report says which
-    /// messages went; running again sends only the rest).
+    /// How `send` ended when nothing refused it: a dry run, a complete send, or a send that did
+    /// not complete (the report says which messages went; running again sends only the rest).
     public enum Outcome: Equatable {
         case dryRun
         case sent
