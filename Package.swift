@@ -21,15 +21,20 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CGit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]
-        ),
+        // libgit2's headers (Debian: libgit2-dev). Linked by `Git`: shared in debug builds,
+        // from its archive in Linux release builds (see KSeriesCLI's linker settings).
+        .systemLibrary(name: "CGit2"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Headers only: Mail loads libcurl when it sends (see Sources/CCurl/shim.h).
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "Git", dependencies: ["CGit2"]),
+        // Links libgit2's TLS set-up lazily in release builds (see Sources/CGit2LazyTLS/lazy_tls.c).
+        .target(name: "CGit2LazyTLS", cSettings: [.define("KSERIES_LAZY_TLS", .when(platforms: [.linux], configuration: .release))]),
+        .target(
+            name: "Git", dependencies: ["CGit2", "CGit2LazyTLS"],
+            linkerSettings: [
+                .linkedLibrary("git2", .when(configuration: .debug)),
+                .linkedLibrary("git2", .when(platforms: [.macOS, .windows, .android, .openbsd], configuration: .release)),
+            ]),
         .target(name: "MailFormat"),
         .target(name: "CSource"),
         .target(name: "Policy", dependencies: ["CSource", .product(name: "Yams", package: "Yams")]),
@@ -50,7 +55,15 @@ let package = Package(
                     // Modules compiled against the shared Foundation name only libFoundation: its
                     // static archive's own dependencies are listed here.
                     ["-static-stdlib", "-Xclang-linker", "-no-pie", "-lFoundation", "-lFoundationInternationalization", "-lFoundationEssentials", "-lCoreFoundation",
-                     "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"],
+                     "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"]
+                    // libgit2 and the libraries it needs linked in too (Debian ships their
+                    // archives with libgit2-dev), with its TLS set-up deferred to first use:
+                    // git_libgit2_init() parsed the system's CA bundle, 7 ms per command.
+                    // GSSAPI has no archive and stays shared.
+                    + ["git_mbedtls_stream_global_init", "git_mbedtls_stream_new", "git_mbedtls_stream_wrap", "git_mbedtls__set_cert_location"]
+                        .flatMap { ["-Xlinker", "--wrap=\($0)"] }
+                    + ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "pcre2-8", "crypto"].map { "-l:lib\($0).a" }
+                    + ["-l:libgssapi_krb5.so.2"],
                     .when(platforms: [.linux], configuration: .release))
             ]
         ),

@@ -9,7 +9,7 @@ import Policy
 extension KSeriesCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "check",
+            commandName: "check", _superCommandName: KSeriesCommand.name,
             abstract: "Check where a series applies: a policy, a folder of patches or an mbox, on many kernel refs.",
             discussion: """
                 For each ref and each patch: applies cleanly, applies with an offset, or fails (which \

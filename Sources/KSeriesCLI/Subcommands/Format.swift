@@ -6,7 +6,7 @@ import Series
 extension KSeriesCommand {
     struct Format: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "format",
+            commandName: "format", _superCommandName: KSeriesCommand.name,
             abstract: "Write existing commits as git format-patch mails, with series.mbox next to them.",
             discussion: """
                 The mails are byte for byte what git format-patch writes with the same options, \

@@ -6,7 +6,7 @@ import Policy
 extension KSeriesCommand {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "generate",
+            commandName: "generate", _superCommandName: KSeriesCommand.name,
             abstract: "Apply a policy to a kernel ref and write the series with its cover letter.",
             discussion: """
                 Commits go to refs/heads/kseries/<policy>/v<N> in the kernel repository; mails \

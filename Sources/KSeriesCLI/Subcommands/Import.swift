@@ -6,7 +6,7 @@ import Policy
 extension KSeriesCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "import",
+            commandName: "import", _superCommandName: KSeriesCommand.name,
             abstract: "Take a hand-written series into kseries' keeping, as a version kseries rebase can move.",
             discussion: """
                 From patch text (an mbox, such as one saved from the list; a folder of .patch \

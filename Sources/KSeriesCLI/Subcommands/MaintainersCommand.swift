@@ -6,7 +6,7 @@ import Maintainers
 extension KSeriesCommand {
     struct MaintainersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "maintainers",
+            commandName: "maintainers", _superCommandName: KSeriesCommand.name,
             abstract: "Print who should receive a patch, from the tree's MAINTAINERS (as get_maintainer.pl does).",
             discussion: """
                 Arguments are files of the tree or patch files; the addresses print one per line, \

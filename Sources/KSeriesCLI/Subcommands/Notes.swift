@@ -5,7 +5,7 @@ import KSeries
 extension KSeriesCommand {
     struct Notes: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "notes",
+            commandName: "notes", _superCommandName: KSeriesCommand.name,
             abstract: "Read or set your notes on what changed in a version, for its cover letter.",
             discussion: """
                 The notes open the "Changes since v<N-1>" section of the cover letter of v<N>, \

@@ -6,7 +6,7 @@ import Policy
 extension KSeriesCommand {
     struct Rebase: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rebase",
+            commandName: "rebase", _superCommandName: KSeriesCommand.name,
             abstract: "Make the next version of a series on another kernel ref.",
             discussion: """
                 A policy series is regenerated on the new ref (its anchors re-resolve there). A \

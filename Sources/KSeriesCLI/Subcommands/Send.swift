@@ -6,7 +6,7 @@ import Mail
 extension KSeriesCommand {
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "send",
+            commandName: "send", _superCommandName: KSeriesCommand.name,
             abstract: "Send a series folder to its recipients (a dry run unless --confirm).",
             discussion: """
                 Uses git send-email's configuration (sendemail.smtpServer, smtpServerPort, \

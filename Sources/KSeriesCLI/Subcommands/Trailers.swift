@@ -5,7 +5,7 @@ import KSeries
 extension KSeriesCommand {
     struct Trailers: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "trailers",
+            commandName: "trailers", _superCommandName: KSeriesCommand.name,
             abstract: "Collect the Reviewed-by, Acked-by and Tested-by lines of a saved thread into the series.",
             discussion: """
                 The thread is an mbox (b4 mbox, lore's t.mbox, your mail client's export) of a \

@@ -6,7 +6,7 @@ import KSeries
 extension KSeriesCommand {
     struct Versions: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "versions",
+            commandName: "versions", _superCommandName: KSeriesCommand.name,
             abstract: "List the series kseries keeps, or the versions of one.",
             discussion: """
                 The state is in the kernel repository: git show refs/kseries/series/<series>:series.json \
