@@ -89,6 +89,9 @@ if Context.environment["KSERIES_FUZZ"] != nil {
         ("FuzzCSource", ["CSource"]), ("FuzzPolicy", ["Policy"]), ("FuzzPatch", ["Apply"]), ("FuzzMail", ["Mail", "MailFormat"]),
         ("FuzzMaintainers", ["Maintainers"]), ("FuzzSendEmailConfig", ["Mail"]), ("FuzzSeriesState", ["KSeries"]),
     ]
+    // Fuzz targets are release builds against the shared libgit2: no archive, no wrapped TLS.
+    for target in package.targets where target.name == "CGit2LazyTLS" { target.cSettings = nil }
+    for target in package.targets where target.name == "Git" { target.linkerSettings = [.linkedLibrary("git2")] }
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in fuzzTargets {
         package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)"))
