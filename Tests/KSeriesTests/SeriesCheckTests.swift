@@ -69,18 +69,30 @@ struct SeriesCheckTests {
         #expect(refs.map { $0["ok"] as? Bool } == [true, false])
         let verdicts = (refs.last?["patches"] as? [[String: Any]] ?? []).map { $0["verdict"] as? String }
         #expect(verdicts == ["fails", "fails", "fails"])
+        // 6.12's and 6.1's checkpatch.pl differ: each runs on each patch, in patch order.
         let checkpatch = json?["checkpatch"] as? [[String: Any]] ?? []
-        #expect(checkpatch.count == 3)
+        #expect(checkpatch.map { $0["refs"] as? [String] ?? [] } == Array(repeating: [["v6.12-deb"], ["v6.1-deb"]], count: 3).flatMap { $0 })
+        let files = checkpatch.map { ($0["file"] as? String).map { ($0 as NSString).lastPathComponent } ?? "" }
+        #expect(files.count == 6 && files[0] == files[1] && files[2] == files[3] && files[4] == files[5] && Set(files).count == 3)
         #expect(checkpatch.allSatisfy { $0["errors"] as? Int == 0 && $0["warnings"] as? Int == 0 }, "checkpatch: \(checkpatch)")
     }
 
-    @Test("--json: schema 1, plain slashes, each failure as fields next to its text, verdicts after a failure marked")
+    @Test("refs with the same checkpatch files share one run per patch")
+    func sameCheckpatchSharesARun() throws {
+        let run = try kseries(["check", series, "--onto", "v6.12-deb,v6.12-deb^{commit}", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout)) as? [String: Any]
+        let checkpatch = json?["checkpatch"] as? [[String: Any]] ?? []
+        #expect(checkpatch.count == 3)
+        #expect(checkpatch.allSatisfy { $0["refs"] as? [String] == ["v6.12-deb", "v6.12-deb^{commit}"] }, "checkpatch: \(checkpatch)")
+    }
+
+    @Test("--json: schema 2, plain slashes, each failure as fields next to its text, verdicts after a failure marked")
     func jsonForCI() throws {
         let run = try kseries(["check", series, "--onto", "v6.1-deb", "--json", "--no-checkpatch"])
         #expect(run.status == 1)
         #expect(!run.stdoutText.contains("\\/"), "slashes must not be escaped")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout)) as? [String: Any])
-        #expect(json["schema"] as? Int == 1)
+        #expect(json["schema"] as? Int == 2)
         let ref = try #require((json["refs"] as? [[String: Any]])?.first)
         let patches = try #require(ref["patches"] as? [[String: Any]])
         try #require(patches.count == 3)

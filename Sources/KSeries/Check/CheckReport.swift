@@ -2,11 +2,11 @@ import Apply
 import Foundation
 import KernelBuild
 
-/// What `kseries check --json` prints: the whole run as data for CI, `schema` 1, documented
+/// What `kseries check --json` prints: the whole run as data for CI, `schema` 2, documented
 /// field by field in `docs/check-json.md`. Slashes are not escaped; absent values are omitted.
 public struct CheckReport: Codable, Sendable, Equatable {
     /// The version of this layout; a field's meaning never changes within one version.
-    public static let currentSchema = 1
+    public static let currentSchema = 2
 
     public var schema: Int
     /// The policy name, folder, mbox or patch given.
@@ -50,6 +50,8 @@ public struct CheckReport: Codable, Sendable, Equatable {
 
     public struct Checkpatch: Codable, Sendable, Equatable {
         public var file: String
+        /// The refs whose checkpatch said this (refs with the same checkpatch files share one run).
+        public var refs: [String]
         public var errors: Int
         public var warnings: Int
         public var checks: Int
@@ -146,7 +148,7 @@ public struct CheckReport: Codable, Sendable, Equatable {
         self.target = target
         refs = reports.map(Ref.init)
         self.checkpatch = checkpatch.map {
-            Checkpatch(file: $0.patchFile, errors: $0.errors, warnings: $0.warnings, checks: $0.checks, findings: $0.findings)
+            Checkpatch(file: $0.patchFile, refs: $0.refs, errors: $0.errors, warnings: $0.warnings, checks: $0.checks, findings: $0.findings)
         }
         self.checkpatchNote = checkpatchNote
         mailbox = selection.map(Mailbox.init)

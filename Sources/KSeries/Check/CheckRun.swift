@@ -106,10 +106,13 @@ public struct CheckRun {
 
         var checkpatch: [CheckpatchRunner.Report] = []
         var checkpatchNote: String?
-        if request.checkpatch, !resolved.patchFiles.isEmpty, let commit = reports.first(where: { $0.commit != nil })?.commit {
+        let resolvedRefs = reports.compactMap { report in report.commit.map { (name: report.ref, commit: $0) } }
+        if request.checkpatch, !resolved.patchFiles.isEmpty, !resolvedRefs.isEmpty {
             do {
-                checkpatch = try CheckpatchRunner(repository: repository, commit: commit, ref: refs[0])
-                    .run(patchFiles: resolved.patchFiles, touchedPaths: Self.touchedPaths(resolved.target))
+                let outcome = try CheckpatchRunner(repository: repository, refs: resolvedRefs)
+                    .runEach(patchFiles: resolved.patchFiles, touchedPaths: Self.touchedPaths(resolved.target))
+                checkpatch = outcome.reports
+                checkpatchNote = outcome.notes.isEmpty ? nil : outcome.notes.joined(separator: "\n")
             } catch {
                 checkpatchNote = "\(error)"
             }

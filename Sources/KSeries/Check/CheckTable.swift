@@ -58,8 +58,10 @@ public struct CheckTable {
             if report.patches.isEmpty && !report.templateChecked && report.unmetPreconditions.isEmpty { row("nothing to apply") }
         }
         if let checkpatchNote { out += checkpatchNote + "\n" }
+        // With more than one version of checkpatch among the refs, each summary says whose.
+        let versions = Set(checkpatch.map(\.refs)).count
         for report in checkpatch {
-            let name = (report.patchFile as NSString).lastPathComponent
+            let name = (report.patchFile as NSString).lastPathComponent + (versions > 1 ? "  (\(report.refs.joined(separator: ", ")))" : "")
             let summary = "checkpatch: \(report.errors) errors, \(report.warnings) warnings, \(report.checks) checks  \(name)"
             out += (report.errors > 0 ? paint(summary, "31") : report.warnings > 0 ? paint(summary, "33") : summary) + "\n"
             for finding in report.findings { out += "  \(finding)\n" }

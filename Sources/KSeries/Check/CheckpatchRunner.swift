@@ -8,21 +8,31 @@ import Git
 /// and `MAINTAINERS` (for its "obsolete" checks), the files the patches touch, and the
 /// top-level names checkpatch looks for to accept `--root`. Not extracted: the `include/`
 /// headers checkpatch reads only to seed `--strict`'s CamelCase check.
+///
+/// Given several refs, checkpatch runs once per patch and *distinct version*: refs whose
+/// extracted files are the same blobs share one run, refs that differ in any (6.1's and 6.12's
+/// checkpatch.pl do) get one each. Every run, of every version and patch, goes at once, as
+/// many as there are cores.
 public struct CheckpatchRunner {
     public let repository: Repository
-    public let commit: ObjectID
-    /// The ref name the user gave, for messages.
-    public let ref: String
+    /// The refs to run the scripts of, as the user named them, with their commits, in order.
+    public let refs: [(name: String, commit: ObjectID)]
 
-    public init(repository: Repository, commit: ObjectID, ref: String) {
+    public init(repository: Repository, refs: [(name: String, commit: ObjectID)]) {
         self.repository = repository
-        self.commit = commit
-        self.ref = ref
+        self.refs = refs
+    }
+
+    /// One ref's scripts.
+    public init(repository: Repository, commit: ObjectID, ref: String) {
+        self.init(repository: repository, refs: [(ref, commit)])
     }
 
     /// What checkpatch said about one patch.
     public struct Report: Sendable {
         public var patchFile: String
+        /// The refs whose checkpatch (one version of it) said this, in the order given.
+        public var refs: [String]
         public var errors: Int
         public var warnings: Int
         public var checks: Int
@@ -39,6 +49,14 @@ public struct CheckpatchRunner {
         public var description: String
     }
 
+    /// What the runs said, and the refs checkpatch could not run on (no script there).
+    public struct Outcome: Sendable {
+        /// Per patch file in the order given, one report per distinct version, in ref order.
+        public var reports: [Report]
+        /// Why some refs got no run (`checkpatch not run: v2.6 has no scripts/checkpatch.pl`).
+        public var notes: [String]
+    }
+
     static let scriptFiles = [
         "scripts/checkpatch.pl", "scripts/spelling.txt", "scripts/const_structs.checkpatch",
         "scripts/get_maintainer.pl", "MAINTAINERS", ".get_maintainer.ignore",
@@ -47,34 +65,74 @@ public struct CheckpatchRunner {
     static let treeMarkerFolders = ["Documentation", "arch", "include", "drivers", "fs", "init", "ipc", "kernel", "lib", "scripts"]
 
     /// Runs checkpatch on each patch file; `touchedPaths` are the tree files the patches change.
+    /// Throws `Unavailable` when no ref has the script or perl is missing.
     public func run(patchFiles: [String], touchedPaths: [String], strict: Bool = false) throws -> [Report] {
-        guard try PreconditionChecker.readIfPresent(repository, "scripts/checkpatch.pl", at: commit) != nil else {
-            throw Unavailable(description: "checkpatch not run: \(ref) has no scripts/checkpatch.pl")
-        }
+        let outcome = try runEach(patchFiles: patchFiles, touchedPaths: touchedPaths, strict: strict)
+        if outcome.reports.isEmpty, let note = outcome.notes.first { throw Unavailable(description: note) }
+        return outcome.reports
+    }
+
+    /// Runs checkpatch on each patch file with each distinct version among the refs.
+    public func runEach(patchFiles: [String], touchedPaths: [String], strict: Bool = false) throws -> Outcome {
         guard let perl = Self.which("perl") else {
             throw Unavailable(description: "checkpatch not run: perl is not installed (apt-get install perl)")
         }
+        let paths = Self.scriptFiles + touchedPaths
+        var versions: [(key: [ObjectID?], commit: ObjectID, refs: [String])] = []
+        var notes: [String] = []
+        for (name, commit) in refs {
+            let tree = try repository.commit(commit).tree()
+            guard try tree.entry(atPath: "scripts/checkpatch.pl") != nil else {
+                notes.append("checkpatch not run: \(name) has no scripts/checkpatch.pl")
+                continue
+            }
+            let key = try paths.map { (path) throws(GitError) in try tree.entry(atPath: path)?.id }
+            if let index = versions.firstIndex(where: { $0.key == key }) {
+                versions[index].refs.append(name)
+            } else {
+                versions.append((key, commit, [name]))
+            }
+        }
+        guard !versions.isEmpty else { return Outcome(reports: [], notes: notes) }
+
+        var extracted: [URL] = []
+        defer { for root in extracted { try? FileManager.default.removeItem(at: root) } }
+        for version in versions {
+            extracted.append(try extract(paths, at: version.commit))
+        }
+        let roots = extracted
+        let versionRefs = versions.map(\.refs)
+        // One perl per patch and version, as many at once as there are cores: each spends
+        // most of its time compiling checkpatch.pl, so one after another took 3× as long.
+        let runs = patchFiles.indices.flatMap { patch in versions.indices.map { (patch: patch, version: $0) } }
+        let results = ConcurrentResults<Report>(count: runs.count)
+        DispatchQueue.concurrentPerform(iterations: runs.count) { index in
+            let (patch, version) = runs[index]
+            results[index] = Result {
+                var report = try Self.check(patchFiles[patch], perl: perl, root: roots[version], strict: strict)
+                report.refs = versionRefs[version]
+                return report
+            }
+        }
+        return Outcome(reports: try results.values(), notes: notes)
+    }
+
+    /// A temporary checkpatch root holding `paths` as `commit` has them (those it has).
+    private func extract(_ paths: [String], at commit: ObjectID) throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("kseries-checkpatch-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: root) }
         for folder in Self.treeMarkerFolders {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         for name in Self.treeMarkers {
-            FileManager.default.createFile(atPath: root.appendingPathComponent(name).path, contents: Data())
+            _ = FileManager.default.createFile(atPath: root.appendingPathComponent(name).path, contents: Data())
         }
-        for path in Self.scriptFiles + touchedPaths {
+        for path in paths {
             guard let file = try PreconditionChecker.readIfPresent(repository, path, at: commit) else { continue }
             let target = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try MailFolderWriter.writeFile(file.contents, to: target.path)
         }
-        // One perl per patch, as many at once as there are cores: each spends most of its
-        // time compiling checkpatch.pl, so one after another took 3× as long for 3 patches.
-        let results = ConcurrentResults<Report>(count: patchFiles.count)
-        DispatchQueue.concurrentPerform(iterations: patchFiles.count) { index in
-            results[index] = Result { try Self.check(patchFiles[index], perl: perl, root: root, strict: strict) }
-        }
-        return try results.values()
+        return root
     }
 
     /// Runs checkpatch on one patch file in the extracted tree at `root`.
@@ -114,7 +172,7 @@ public struct CheckpatchRunner {
                 findings.append(String(line))
             }
         }
-        return Report(patchFile: patchFile, errors: errors, warnings: warnings, checks: checks, findings: findings, output: output)
+        return Report(patchFile: patchFile, refs: [], errors: errors, warnings: warnings, checks: checks, findings: findings, output: output)
     }
 
     static func which(_ program: String) -> String? {
