@@ -102,23 +102,46 @@ public struct CheckpatchRunner {
         }
         let roots = extracted
         let versionRefs = versions.map(\.refs)
-        // One perl per patch and version, as many at once as there are cores: each spends
-        // most of its time compiling checkpatch.pl, so one after another took 3× as long.
-        let runs = patchFiles.indices.flatMap { patch in versions.indices.map { (patch: patch, version: $0) } }
-        let results = ConcurrentResults<Report>(count: runs.count)
-        DispatchQueue.concurrentPerform(iterations: runs.count) { index in
-            let (patch, version) = runs[index]
+        // As many perls at once as there are cores, each given a run of consecutive patches:
+        // checkpatch asks get_maintainer.pl (a perl reading MAINTAINERS) about every file a
+        // patch touches and remembers the answer for the next patch, and compiles itself once
+        // per perl, so few perls with several patches beat one perl per patch, until the
+        // cores would idle.
+        let chunks = Self.chunks(patchCount: patchFiles.count, versions: versions.count, cores: ProcessInfo.processInfo.activeProcessorCount)
+        let units = versions.indices.flatMap { version in chunks.map { (version: version, patches: $0) } }
+        let results = ConcurrentResults<[Report]>(count: units.count)
+        DispatchQueue.concurrentPerform(iterations: units.count) { index in
+            let (version, patches) = units[index]
             results[index] = Result {
-                var report = try Self.check(patchFiles[patch], perl: perl, root: roots[version], strict: strict)
-                report.refs = versionRefs[version]
-                return report
+                try Self.check(patches.map { patchFiles[$0] }, perl: perl, root: roots[version], strict: strict).map { report in
+                    var report = report
+                    report.refs = versionRefs[version]
+                    return report
+                }
             }
         }
-        return Outcome(reports: try results.values(), notes: notes)
+        // Patch order first, then the versions in ref order.
+        let byUnit = try results.values()
+        var reports: [Report] = []
+        for patch in patchFiles.indices {
+            for version in versions.indices {
+                guard let unit = units.firstIndex(where: { $0.version == version && $0.patches.contains(patch) }) else { continue }
+                reports.append(byUnit[unit][patch - units[unit].patches.lowerBound])
+            }
+        }
+        return Outcome(reports: reports, notes: notes)
+    }
+
+    /// The patch indices split into consecutive runs, so that runs × versions is about the
+    /// number of cores (at least one run, at most one per patch).
+    static func chunks(patchCount: Int, versions: Int, cores: Int) -> [Range<Int>] {
+        guard patchCount > 0 else { return [] }
+        let count = min(patchCount, max(1, (cores + versions - 1) / max(1, versions)))
+        return (0..<count).map { index in (index * patchCount / count)..<((index + 1) * patchCount / count) }
     }
 
     /// A temporary checkpatch root holding `paths` as `commit` has them (those it has).
-    private func extract(_ paths: [String], at commit: ObjectID) throws -> URL {
+    func extract(_ paths: [String], at commit: ObjectID) throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("kseries-checkpatch-\(UUID().uuidString.prefix(8))")
         for folder in Self.treeMarkerFolders {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
@@ -135,13 +158,28 @@ public struct CheckpatchRunner {
         return root
     }
 
-    /// Runs checkpatch on one patch file in the extracted tree at `root`.
-    private static func check(_ patch: String, perl: String, root: URL, strict: Bool) throws -> Report {
+    /// Runs one checkpatch on `patches` in the extracted tree at `root`, and reads its output
+    /// per file: with more than one file, checkpatch heads each file's part with its name
+    /// between two lines of dashes. Should that heading be missing (a checkpatch that speaks
+    /// otherwise), each patch gets a run of its own.
+    private static func check(_ patches: [String], perl: String, root: URL, strict: Bool) throws -> [Report] {
+        let absolute = patches.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let output = try checkpatch(absolute, perl: perl, root: root, strict: strict)
+        if patches.count == 1 { return [report(patchFile: patches[0], output: output)] }
+        if let parts = split(output, files: absolute) {
+            return zip(patches, parts).map { report(patchFile: $0, output: $1) }
+        }
+        return try zip(patches, absolute).map { patch, path in
+            report(patchFile: patch, output: try checkpatch([path], perl: perl, root: root, strict: strict))
+        }
+    }
+
+    /// checkpatch's whole output (standard output and error) for `files`.
+    static func checkpatch(_ files: [String], perl: String, root: URL, strict: Bool) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: perl)
-        let absolute = URL(fileURLWithPath: patch).standardizedFileURL.path
         process.arguments = [root.appendingPathComponent("scripts/checkpatch.pl").path, "--root=\(root.path)", "--no-color", "--showfile"]
-            + (strict ? ["--strict"] : []) + [absolute]
+            + (strict ? ["--strict"] : []) + files
         process.currentDirectoryURL = root
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -149,7 +187,28 @@ public struct CheckpatchRunner {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return report(patchFile: patch, output: String(decoding: data, as: UTF8.self))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The output of a checkpatch run on several files, one part per file, in order; nil
+    /// unless each file's heading (dashes, its name, dashes) is there, in order.
+    static func split(_ output: String, files: [String]) -> [String]? {
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        func isDashes(_ line: Substring) -> Bool { !line.isEmpty && line.allSatisfy { $0 == "-" } }
+        var starts: [Int] = []
+        var searchFrom = 1
+        for file in files {
+            guard let heading = (searchFrom..<max(searchFrom, lines.count - 1)).first(where: {
+                lines[$0] == file && isDashes(lines[$0 - 1]) && isDashes(lines[$0 + 1])
+            }) else { return nil }
+            starts.append(heading - 1)
+            searchFrom = heading + 2
+        }
+        return starts.indices.map { index in
+            let from = starts[index] + 3
+            let to = index + 1 < starts.count ? starts[index + 1] : lines.count
+            return lines[from..<max(from, to)].joined(separator: "\n")
+        }
     }
 
     /// Parses checkpatch's output (`total: 0 errors, 1 warnings, 3 checks, 41 lines checked`).
