@@ -203,7 +203,7 @@ extension Repository {
         if detectRenames {
             var findOptions = git_diff_find_options()
             try check(git_diff_find_options_init(&findOptions, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "preparing rename detection")
-            GitRenameRules.configure(&findOptions)
+            GitRenameRules.configure(&findOptions, for: diff!)
             try check(git_diff_find_similar(diff, &findOptions), "detecting renames")
         }
         var files: [FileDiff] = []

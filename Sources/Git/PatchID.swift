@@ -30,7 +30,7 @@ extension Repository {
         defer { git_diff_free(diff) }
         var findOptions = git_diff_find_options()
         try check(git_diff_find_options_init(&findOptions, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "preparing rename detection")
-        GitRenameRules.configure(&findOptions)
+        GitRenameRules.configure(&findOptions, for: diff!)
         try check(git_diff_find_similar(diff, &findOptions), "detecting renames")
 
         var sum = [UInt8](repeating: 0, count: 20)

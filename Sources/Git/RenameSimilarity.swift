@@ -10,13 +10,35 @@ import Foundation
 /// its choice can differ from git's (which sorts all pairs by score, then prefers the same
 /// basename). libgit2 never renames a symbolic link, which git does when it is unchanged.
 enum GitRenameRules {
-    /// Sets up find options as git's `diff -M` with `diff.renames` at its default.
-    static func configure(_ options: inout git_diff_find_options) {
+    /// Sets up find options as git's `diff -M` with `diff.renames` at its default, for `diff`.
+    ///
+    /// git's `diff.renameLimit` (1000) bounds the whole matrix: with more added × deleted
+    /// files than 1000², git looks for exact renames only (and warns). libgit2's `rename_limit`
+    /// only caps the sources tried per target, so a release-to-release commit (12,000 files
+    /// added and as many deleted) compared 12 million pairs, minutes of work, to a result git
+    /// does not give. (git counts after pairing exact renames; near the limit the two can
+    /// still differ.)
+    static func configure(_ options: inout git_diff_find_options, for diff: OpaquePointer) {
         options.flags = GIT_DIFF_FIND_RENAMES.rawValue
         options.rename_threshold = 50
-        options.rename_limit = 1000
+        options.rename_limit = renameLimit
         options.metric = metric
+        var added = 0
+        var deleted = 0
+        for index in 0..<git_diff_num_deltas(diff) {
+            switch git_diff_get_delta(diff, index)?.pointee.status {
+            case GIT_DELTA_ADDED: added += 1
+            case GIT_DELTA_DELETED: deleted += 1
+            default: break
+            }
+        }
+        if added * deleted > renameLimit * renameLimit {
+            options.flags |= GIT_DIFF_FIND_EXACT_MATCH_ONLY.rawValue
+        }
     }
+
+    /// git's default `diff.renameLimit`.
+    static let renameLimit = 1000
 
     /// git's `MAX_SCORE` and the default minimum score (`-M50%`).
     static let maxScore = 60_000

@@ -18,6 +18,7 @@ struct FormatParityTests {
         try variedHistory(oracle)
         try mergeHistory(oracle)
         try renameHistory(oracle)
+        try renameLimitHistory(oracle)
         try signoffHistory(oracle)
         try functionContext(oracle)
         try realKernel(oracle)
@@ -215,6 +216,24 @@ struct FormatParityTests {
 
     /// Renames scored as git scores them (`similarity index`, the 50% threshold): edited text,
     /// CRLF text, binary data, tiny and identical files, a moved symbolic link.
+    /// More added × deleted files than git's rename limit squared (1001 × 1001 > 1000²): git
+    /// pairs exact renames only, so 1001 files changed by one line each are deletions and
+    /// additions, and the one moved unchanged is still a rename.
+    func renameLimitHistory(_ oracle: FormatOracle) throws {
+        let history = try FormatHistory()
+        for index in 0...1001 {
+            try history.write("old/o\(index).txt", (1...20).map { "file \(index) line \($0)\n" }.joined())
+        }
+        try history.commit("base: 1002 files")
+        _ = try history.fixture.git("rm", "-q", "-r", "old")
+        for index in 0...1000 {
+            try history.write("new/n\(index).txt", (1...20).map { "file \(index) \($0 == 7 ? "LINE" : "line") \($0)\n" }.joined())
+        }
+        try history.write("kept/o1001.txt", (1...20).map { "file 1001 line \($0)\n" }.joined())
+        try history.commit("every file renamed, all but one changed")
+        try oracle.compare("past the rename limit", repository: history.path, ["-1"], environment: Self.environment(history.fixture.environment))
+    }
+
     func renameHistory(_ oracle: FormatOracle) throws {
         let history = try FormatHistory()
         var random = SeededBytes(seed: 7)
