@@ -14,9 +14,10 @@ public struct CSourceEditor: Sendable {
     public private(set) var bytes: [UInt8]
     /// The scopes of `bytes` when the caller had them already (they are lexed otherwise).
     private var finder: ScopeFinder?
-    /// The lexing of `bytes` when it is known without lexing them all: after an edit of
-    /// whole lines, the previous lexing with only the new lines lexed (`LexedSource.replacing`).
-    private var lexed: LexedSource?
+    /// The last edit and the lexing it was made on: after an edit of whole lines, the lexing
+    /// of `bytes` is that one with only the new lines lexed (`LexedSource.replacing`), worked
+    /// out when the next edit needs it (the last edit of a file needs none).
+    private var lastEdit: (source: LexedSource, change: SourceChange)?
 
     /// Starts editing `bytes`, shown in errors as `path`.
     public init(bytes: [UInt8], path: String) {
@@ -41,8 +42,7 @@ public struct CSourceEditor: Sendable {
         let finder = currentFinder()
         let change = try plan(edit, finder: finder)
         bytes.replaceSubrange(change.range, with: change.replacement)
-        lexed = finder.source.replacing(change.range, with: change.replacement)
-        assert(lexed.map { Self.sameLexing($0, CLexer.lex(bytes)) } ?? true, "\(path): lexing only the edited lines differs")
+        lastEdit = (finder.source, change)
         self.finder = nil
         return change
     }
@@ -53,7 +53,15 @@ public struct CSourceEditor: Sendable {
     }
 
     private func currentFinder() -> ScopeFinder {
-        finder ?? ScopeFinder(lexed ?? CLexer.lex(bytes))
+        finder ?? ScopeFinder(currentLexing())
+    }
+
+    /// The lexing of `bytes`: the last edit's splice when it has one, else all of it.
+    private func currentLexing() -> LexedSource {
+        guard let lastEdit, let lexed = lastEdit.source.replacing(lastEdit.change.range, with: lastEdit.change.replacement)
+        else { return CLexer.lex(bytes) }
+        assert(Self.sameLexing(lexed, CLexer.lex(bytes)), "\(path): lexing only the edited lines differs")
+        return lexed
     }
 
     static func sameLexing(_ a: LexedSource, _ b: LexedSource) -> Bool {
