@@ -7,7 +7,7 @@
 /// `#endif`) therefore count once.
 struct BracketStructure: Sendable {
     /// Indices into `LexedSource.tokens` of the tokens outside directives ("code" tokens).
-    let code: [Int]
+    let code: CodeTokens
     /// For every token index, its position in `code`, or -1 for a directive token.
     let codePosition: [Int32]
     /// For every code position, the code position of the matching bracket, or -1.
@@ -37,7 +37,7 @@ struct BracketStructure: Sendable {
     init(_ source: LexedSource) {
         let tokens = source.tokens
         let bytes = source.bytes
-        var code: [Int] = []
+        var code: [Int32] = []
         code.reserveCapacity(tokens.count)
         var codePosition = [Int32](repeating: -1, count: tokens.count)
         var partner: [Int32] = []
@@ -58,7 +58,7 @@ struct BracketStructure: Sendable {
                 continue
             }
             let position = code.count
-            code.append(index)
+            code.append(Int32(index))
             codePosition[index] = Int32(position)
             partner.append(-1)
             var depth = stacks.braces.count
@@ -98,7 +98,7 @@ struct BracketStructure: Sendable {
             braceDepth.append(Int32(depth))
             parenDepth.append(Int32(parens))
         }
-        self.code = code
+        self.code = CodeTokens(indices: code)
         self.codePosition = codePosition
         self.partner = partner
         self.braceDepth = braceDepth
@@ -146,4 +146,19 @@ struct BracketStructure: Sendable {
         let other = partner[position]
         return other >= 0 ? Int(other) : nil
     }
+}
+
+/// The token indices of the code tokens, by code position, kept in 32 bits (like `CToken`'s
+/// offsets): a bracket structure is made again after every edit of a file.
+struct CodeTokens: RandomAccessCollection, Sendable {
+    let indices32: [Int32]
+
+    init(indices: [Int32]) {
+        self.indices32 = indices
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { indices32.count }
+
+    subscript(position: Int) -> Int { Int(indices32[position]) }
 }

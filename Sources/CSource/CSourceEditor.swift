@@ -58,7 +58,7 @@ public struct CSourceEditor: Sendable {
 
     /// The lexing of `bytes`: the last edit's splice when it has one, else all of it.
     private func currentLexing() -> LexedSource {
-        guard let lastEdit, let lexed = lastEdit.source.replacing(lastEdit.change.range, with: lastEdit.change.replacement)
+        guard let lastEdit, let lexed = lastEdit.source.replacing(lastEdit.change.range, with: lastEdit.change.replacement, giving: bytes)
         else { return CLexer.lex(bytes) }
         assert(Self.sameLexing(lexed, CLexer.lex(bytes)), "\(path): lexing only the edited lines differs")
         return lexed

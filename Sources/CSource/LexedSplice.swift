@@ -14,6 +14,17 @@ extension LexedSource {
         guard range.lowerBound >= 0, range.upperBound <= bytes.count,
             isCleanLineStart(range.lowerBound), isCleanLineStart(range.upperBound)
         else { return nil }
+        var newBytes = bytes
+        newBytes.replaceSubrange(range, with: replacement)
+        return replacing(range, with: replacement, giving: newBytes)
+    }
+
+    /// `replacing(_:with:)` for a caller that has the new bytes already (`newBytes` is these
+    /// bytes with `range` replaced by `replacement`): the lexing shares them, no copy is made.
+    func replacing(_ range: Range<Int>, with replacement: [UInt8], giving newBytes: [UInt8]) -> LexedSource? {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count,
+            isCleanLineStart(range.lowerBound), isCleanLineStart(range.upperBound)
+        else { return nil }
         let inserted = CLexer.lex(replacement)
         if !replacement.isEmpty {
             guard replacement.last == ASCII.newline, inserted.isCleanLineStart(replacement.count) else { return nil }
@@ -59,8 +70,6 @@ extension LexedSource {
         let oldRest = lineStarts[restStart...]
         newStarts.reserveCapacity(newStarts.count + oldRest.count)
         for start in oldRest { newStarts.append(start + byteShift) }
-        var newBytes = bytes
-        newBytes.replaceSubrange(range, with: replacement)
         // The change's start may be there twice, and the end of the file is no line start.
         newStarts = Self.deduplicated(newStarts, count: newBytes.count)
         return LexedSource(bytes: newBytes, tokens: newTokens, comments: newComments, lineStarts: newStarts)

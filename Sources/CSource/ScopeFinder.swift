@@ -93,12 +93,12 @@ public struct ScopeFinder: Sendable {
         var candidates: [Int] = []
         let bytes = source.bytes
         source.tokens.withUnsafeBufferPointer { tokens in
-            brackets.code.withUnsafeBufferPointer { code in
+            brackets.code.indices32.withUnsafeBufferPointer { code in
                 brackets.braceDepth.withUnsafeBufferPointer { depth in
                     var position = 0
                     while position + 1 < code.count {
-                        if depth[position] == 0, tokens[code[position]].kind == .identifier {
-                            let next = tokens[code[position + 1]]
+                        if depth[position] == 0, tokens[Int(code[position])].kind == .identifier {
+                            let next = tokens[Int(code[position + 1])]
                             if next.kind == .punctuator, next.range.upperBound - next.range.lowerBound == 1 {
                                 let byte = bytes[next.range.lowerBound]
                                 if byte == 0x28 || byte == 0x29 { candidates.append(position) }  // ( or )
