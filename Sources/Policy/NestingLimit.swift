@@ -71,6 +71,8 @@ enum NestingLimit {
 
     /// A line whose value is a block scalar header (`key: |`, `- >-`, `insert: |+2 # comment`).
     static func startsBlockScalar(_ bytes: [UInt8]) -> Bool {
+        // Most lines have neither indicator: no need to decode them.
+        guard bytes.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: ">") }) else { return false }
         var text = String(decoding: bytes, as: UTF8.self)
         if let comment = text.range(of: " #") { text = String(text[..<comment.lowerBound]) }
         text = text.trimmingCharacters(in: .whitespaces)

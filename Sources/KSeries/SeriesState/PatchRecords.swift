@@ -88,10 +88,10 @@ struct PatchRecords {
     static func messageFingerprint(_ message: [UInt8]) -> String {
         let text = String(decoding: message, as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        while let last = lines.last, last.trimmingWhitespace().isEmpty { lines.removeLast() }
         while let last = lines.last, TrailerText.isTrailer(last) { lines.removeLast() }
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        return Fingerprint.hex(lines.map { $0.trimmingCharacters(in: .whitespaces) })
+        while let last = lines.last, last.trimmingWhitespace().isEmpty { lines.removeLast() }
+        return Fingerprint.hex(lines.map { $0.trimmingWhitespace() })
     }
 
     /// A policy patch's edits without their template line numbers: the same edits give the
