@@ -35,20 +35,51 @@ struct BracketStructure: Sendable {
     }
 
     init(_ source: LexedSource) {
+        let count = source.tokens.count
+        // Every table is sized for all tokens and cut to the code tokens at the end, and filled
+        // through buffers: appending to five arrays token by token cost more than the matching.
+        var code = [Int32](repeating: 0, count: count)
+        var codePosition = [Int32](repeating: -1, count: count)
+        var partner = [Int32](repeating: -1, count: count)
+        var braceDepth = [Int32](repeating: 0, count: count)
+        var parenDepth = [Int32](repeating: 0, count: count)
+        var codeCount = 0
+        code.withUnsafeMutableBufferPointer { code in
+            codePosition.withUnsafeMutableBufferPointer { codePosition in
+                partner.withUnsafeMutableBufferPointer { partner in
+                    braceDepth.withUnsafeMutableBufferPointer { braceDepth in
+                        parenDepth.withUnsafeMutableBufferPointer { parenDepth in
+                            codeCount = Self.match(
+                                source, code: code, codePosition: codePosition, partner: partner, braceDepth: braceDepth,
+                                parenDepth: parenDepth)
+                        }
+                    }
+                }
+            }
+        }
+        code.removeLast(count - codeCount)
+        partner.removeLast(count - codeCount)
+        braceDepth.removeLast(count - codeCount)
+        parenDepth.removeLast(count - codeCount)
+        self.code = CodeTokens(indices: code)
+        self.codePosition = codePosition
+        self.partner = partner
+        self.braceDepth = braceDepth
+        self.parenDepth = parenDepth
+    }
+
+    /// Fills the tables (see the properties) for `source`'s tokens; returns the number of code
+    /// tokens. `codePosition` and `partner` start at -1.
+    private static func match(
+        _ source: LexedSource, code: UnsafeMutableBufferPointer<Int32>, codePosition: UnsafeMutableBufferPointer<Int32>,
+        partner: UnsafeMutableBufferPointer<Int32>, braceDepth: UnsafeMutableBufferPointer<Int32>,
+        parenDepth: UnsafeMutableBufferPointer<Int32>
+    ) -> Int {
         let tokens = source.tokens
         let bytes = source.bytes
-        var code: [Int32] = []
-        code.reserveCapacity(tokens.count)
-        var codePosition = [Int32](repeating: -1, count: tokens.count)
-        var partner: [Int32] = []
-        partner.reserveCapacity(tokens.count)
-        var braceDepth: [Int32] = []
-        braceDepth.reserveCapacity(tokens.count)
-        var parenDepth: [Int32] = []
-        parenDepth.reserveCapacity(tokens.count)
         var stacks = Stacks()
         var conditionals: [Conditional] = []
-
+        var position = 0
         for index in 0..<tokens.count {
             let token = tokens[index]
             if token.inDirective {
@@ -57,10 +88,8 @@ struct BracketStructure: Sendable {
                 }
                 continue
             }
-            let position = code.count
-            code.append(Int32(index))
+            code[position] = Int32(index)
             codePosition[index] = Int32(position)
-            partner.append(-1)
             var depth = stacks.braces.count
             var parens = stacks.parens.count
             if token.kind == .punctuator, token.range.upperBound - token.range.lowerBound == 1 {
@@ -71,7 +100,7 @@ struct BracketStructure: Sendable {
                             position: position, parenHeight: stacks.parens.count, squareHeight: stacks.squares.count))
                 case UInt8(ascii: "}"):
                     if let open = stacks.braces.popLast() {
-                        Self.link(open.position, position, in: &partner)
+                        Self.link(open.position, position, in: partner)
                         // Brackets left open inside the braces cannot match anything outside them.
                         stacks.parens.removeSubrange(min(open.parenHeight, stacks.parens.count)...)
                         stacks.squares.removeSubrange(min(open.squareHeight, stacks.squares.count)...)
@@ -82,32 +111,29 @@ struct BracketStructure: Sendable {
                     stacks.parens.append(position)
                 case UInt8(ascii: ")"):
                     if let open = stacks.parens.popLast() {
-                        Self.link(open, position, in: &partner)
+                        Self.link(open, position, in: partner)
                     }
                     parens = stacks.parens.count
                 case UInt8(ascii: "["):
                     stacks.squares.append(position)
                 case UInt8(ascii: "]"):
                     if let open = stacks.squares.popLast() {
-                        Self.link(open, position, in: &partner)
+                        Self.link(open, position, in: partner)
                     }
                 default:
                     break
                 }
             }
-            braceDepth.append(Int32(depth))
-            parenDepth.append(Int32(parens))
+            braceDepth[position] = Int32(depth)
+            parenDepth[position] = Int32(parens)
+            position += 1
         }
-        self.code = CodeTokens(indices: code)
-        self.codePosition = codePosition
-        self.partner = partner
-        self.braceDepth = braceDepth
-        self.parenDepth = parenDepth
+        return position
     }
 
     /// Links an opening and a closing bracket; an opener reached again from another
     /// conditional branch keeps its first partner.
-    private static func link(_ open: Int, _ close: Int, in partner: inout [Int32]) {
+    private static func link(_ open: Int, _ close: Int, in partner: UnsafeMutableBufferPointer<Int32>) {
         if partner[open] < 0 { partner[open] = Int32(close) }
         partner[close] = Int32(open)
     }
