@@ -8,8 +8,6 @@
 struct BracketStructure: Sendable {
     /// Indices into `LexedSource.tokens` of the tokens outside directives ("code" tokens).
     let code: CodeTokens
-    /// For every token index, its position in `code`, or -1 for a directive token.
-    let codePosition: [Int32]
     /// For every code position, the code position of the matching bracket, or -1.
     let partner: [Int32]
     /// For every code position, the number of enclosing `{`; a brace itself counts as outside.
@@ -37,22 +35,17 @@ struct BracketStructure: Sendable {
     init(_ source: LexedSource) {
         let count = source.tokens.count
         // Every table is sized for all tokens and cut to the code tokens at the end, and filled
-        // through buffers: appending to five arrays token by token cost more than the matching.
+        // through buffers: appending to four arrays token by token cost more than the matching.
         var code = [Int32](repeating: 0, count: count)
-        var codePosition = [Int32](repeating: -1, count: count)
         var partner = [Int32](repeating: -1, count: count)
         var braceDepth = [Int32](repeating: 0, count: count)
         var parenDepth = [Int32](repeating: 0, count: count)
         var codeCount = 0
         code.withUnsafeMutableBufferPointer { code in
-            codePosition.withUnsafeMutableBufferPointer { codePosition in
-                partner.withUnsafeMutableBufferPointer { partner in
-                    braceDepth.withUnsafeMutableBufferPointer { braceDepth in
-                        parenDepth.withUnsafeMutableBufferPointer { parenDepth in
-                            codeCount = Self.match(
-                                source, code: code, codePosition: codePosition, partner: partner, braceDepth: braceDepth,
-                                parenDepth: parenDepth)
-                        }
+            partner.withUnsafeMutableBufferPointer { partner in
+                braceDepth.withUnsafeMutableBufferPointer { braceDepth in
+                    parenDepth.withUnsafeMutableBufferPointer { parenDepth in
+                        codeCount = Self.match(source, code: code, partner: partner, braceDepth: braceDepth, parenDepth: parenDepth)
                     }
                 }
             }
@@ -62,16 +55,15 @@ struct BracketStructure: Sendable {
         braceDepth.removeLast(count - codeCount)
         parenDepth.removeLast(count - codeCount)
         self.code = CodeTokens(indices: code)
-        self.codePosition = codePosition
         self.partner = partner
         self.braceDepth = braceDepth
         self.parenDepth = parenDepth
     }
 
     /// Fills the tables (see the properties) for `source`'s tokens; returns the number of code
-    /// tokens. `codePosition` and `partner` start at -1.
+    /// tokens. `partner` starts at -1.
     private static func match(
-        _ source: LexedSource, code: UnsafeMutableBufferPointer<Int32>, codePosition: UnsafeMutableBufferPointer<Int32>,
+        _ source: LexedSource, code: UnsafeMutableBufferPointer<Int32>,
         partner: UnsafeMutableBufferPointer<Int32>, braceDepth: UnsafeMutableBufferPointer<Int32>,
         parenDepth: UnsafeMutableBufferPointer<Int32>
     ) -> Int {
@@ -89,7 +81,6 @@ struct BracketStructure: Sendable {
                 continue
             }
             code[position] = Int32(index)
-            codePosition[index] = Int32(position)
             var depth = stacks.braces.count
             var parens = stacks.parens.count
             if token.kind == .punctuator, token.range.upperBound - token.range.lowerBound == 1 {
@@ -161,10 +152,17 @@ struct BracketStructure: Sendable {
         }
     }
 
-    /// The code position of a token index, if the token is outside directives.
+    /// The code position of a token index, if the token is outside directives: a binary
+    /// search of `code` (ascending), asked a few times per edit, rather than a table as long
+    /// as the file made after every edit.
     func position(ofToken index: Int) -> Int? {
-        let position = codePosition[index]
-        return position >= 0 ? Int(position) : nil
+        var low = 0
+        var high = code.count
+        while low < high {
+            let middle = (low + high) / 2
+            if code[middle] < index { low = middle + 1 } else { high = middle }
+        }
+        return low < code.count && code[low] == index ? low : nil
     }
 
     /// The code position matching the bracket at `position`, if any.
