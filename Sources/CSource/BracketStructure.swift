@@ -33,13 +33,25 @@ struct BracketStructure: Sendable {
     }
 
     init(_ source: LexedSource) {
+        self.init(source, reusing: nil)
+    }
+
+    /// Matches the brackets of `source` in the tables of `spare`, a structure no longer
+    /// needed (an editor's, for the file before its last edit): a file edited again and
+    /// again is matched without allocating (and faulting in) new tables each time.
+    init(_ source: borrowing LexedSource, reusing spare: consuming BracketStructure?) {
         let count = source.tokens.count
+        var code = spare?.code.indices32 ?? []
+        var partner = spare?.partner ?? []
+        var braceDepth = spare?.braceDepth ?? []
+        var parenDepth = spare?.parenDepth ?? []
+        spare = nil
         // Every table is sized for all tokens and cut to the code tokens at the end, and filled
         // through buffers: appending to four arrays token by token cost more than the matching.
-        var code = [Int32](repeating: 0, count: count)
-        var partner = [Int32](repeating: -1, count: count)
-        var braceDepth = [Int32](repeating: 0, count: count)
-        var parenDepth = [Int32](repeating: 0, count: count)
+        Self.reset(&code, to: 0, count: count)
+        Self.reset(&partner, to: -1, count: count)
+        Self.reset(&braceDepth, to: 0, count: count)
+        Self.reset(&parenDepth, to: 0, count: count)
         var codeCount = 0
         code.withUnsafeMutableBufferPointer { code in
             partner.withUnsafeMutableBufferPointer { partner in
@@ -120,6 +132,14 @@ struct BracketStructure: Sendable {
             position += 1
         }
         return position
+    }
+
+    /// Makes `table` `count` times `value`, in its own storage when that is held only here
+    /// and large enough (with some room to spare when new: the next edit adds a few tokens).
+    private static func reset(_ table: inout [Int32], to value: Int32, count: Int) {
+        table.removeAll(keepingCapacity: true)
+        if table.capacity < count { table.reserveCapacity(count + count / 16) }
+        table.append(contentsOf: repeatElement(value, count: count))
     }
 
     /// Links an opening and a closing bracket; an opener reached again from another

@@ -14,10 +14,12 @@ public struct CSourceEditor: Sendable {
     public private(set) var bytes: [UInt8]
     /// The scopes of `bytes` when the caller had them already (they are lexed otherwise).
     private var finder: ScopeFinder?
-    /// The last edit and the lexing it was made on: after an edit of whole lines, the lexing
-    /// of `bytes` is that one with only the new lines lexed (`LexedSource.replacing`), worked
-    /// out when the next edit needs it (the last edit of a file needs none).
-    private var lastEdit: (source: LexedSource, change: SourceChange)?
+    /// The lexing of `bytes` when it is known without lexing them all: after an edit of
+    /// whole lines, the previous lexing with only the new lines lexed (`LexedSource.replacing`,
+    /// done in place).
+    private var lexed: LexedSource?
+    /// The bracket tables of the lexing before the last edit, which the next finder reuses.
+    private var spareBrackets: BracketStructure?
 
     /// Starts editing `bytes`, shown in errors as `path`.
     public init(bytes: [UInt8], path: String) {
@@ -39,11 +41,22 @@ public struct CSourceEditor: Sendable {
     ///   cannot be placed; the bytes are then unchanged.
     @discardableResult
     public mutating func apply(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
-        let finder = currentFinder()
-        let change = try plan(edit, finder: finder)
+        let finder = takeFinder()
+        let change: SourceChange
+        do {
+            change = try plan(edit, finder: finder)
+        } catch {
+            self.finder = finder
+            throw error
+        }
+        let (lexing, brackets) = (consume finder).takeApart()
+        spareBrackets = consume brackets
+        var source = consume lexing
         bytes.replaceSubrange(change.range, with: change.replacement)
-        lastEdit = (finder.source, change)
-        self.finder = nil
+        if source.replace(change.range, with: change.replacement, giving: bytes) {
+            assert(Self.sameLexing(source, CLexer.lex(bytes)), "\(path): lexing only the edited lines differs")
+            lexed = source
+        }
         return change
     }
 
@@ -53,15 +66,21 @@ public struct CSourceEditor: Sendable {
     }
 
     private func currentFinder() -> ScopeFinder {
-        finder ?? ScopeFinder(currentLexing())
+        finder ?? ScopeFinder(lexed ?? CLexer.lex(bytes))
     }
 
-    /// The lexing of `bytes`: the last edit's splice when it has one, else all of it.
-    private func currentLexing() -> LexedSource {
-        guard let lastEdit, let lexed = lastEdit.source.replacing(lastEdit.change.range, with: lastEdit.change.replacement, giving: bytes)
-        else { return CLexer.lex(bytes) }
-        assert(Self.sameLexing(lexed, CLexer.lex(bytes)), "\(path): lexing only the edited lines differs")
-        return lexed
+    /// The finder of `bytes`, which the editor no longer holds: the caller is the only one
+    /// changing its tables (when nothing outside holds them either).
+    private mutating func takeFinder() -> ScopeFinder {
+        if let finder {
+            self.finder = nil
+            return finder
+        }
+        let source = lexed ?? CLexer.lex(bytes)
+        lexed = nil
+        let spare = spareBrackets
+        spareBrackets = nil
+        return ScopeFinder(consume source, reusing: consume spare)
     }
 
     static func sameLexing(_ a: LexedSource, _ b: LexedSource) -> Bool {

@@ -11,13 +11,13 @@ import Darwin
 /// text is decoded (leniently) only to show it in messages.
 public struct LexedSource: Sendable {
     /// The source bytes.
-    public let bytes: [UInt8]
+    public internal(set) var bytes: [UInt8]
     /// Every token that is not a comment, in source order.
-    public let tokens: [CToken]
+    public internal(set) var tokens: [CToken]
     /// Byte ranges of the comments (`/* … */` and `// …`), in source order.
-    public let comments: [Range<Int>]
+    public internal(set) var comments: [Range<Int>]
     /// Byte offset at which each line starts; `lineStarts[0]` is line 1.
-    public let lineStarts: [Int]
+    public internal(set) var lineStarts: [Int]
 
     /// For `replacing`, which knows the line starts already.
     init(bytes: [UInt8], tokens: [CToken], comments: [Range<Int>], lineStarts: [Int]) {

@@ -19,6 +19,19 @@ public struct ScopeFinder: Sendable {
         self.brackets = BracketStructure(source)
     }
 
+    /// Prepares `source`, matching its brackets in the tables of `spare` (see
+    /// `BracketStructure.init(_:reusing:)`).
+    init(_ source: consuming LexedSource, reusing spare: consuming BracketStructure?) {
+        self.brackets = BracketStructure(source, reusing: consume spare)
+        self.source = consume source
+    }
+
+    /// The lexing and the bracket tables, taken apart so that an editor can change the one and
+    /// reuse the other in place.
+    consuming func takeApart() -> (source: LexedSource, brackets: BracketStructure) {
+        (source, brackets)
+    }
+
     /// Every definition of `scope`, in source order (one for `.file`; none or one for `.includes`).
     public func definitions(of scope: SourceScope) -> [ScopeDefinition] {
         switch scope {

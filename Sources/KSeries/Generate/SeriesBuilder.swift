@@ -60,7 +60,9 @@ public struct SeriesBuilder {
             for edit in patch.edits {
                 var file: TreeFile
                 var editor: CSourceEditor
-                if let current = files[edit.file], let kept = editors[edit.file] {
+                // Taken out of the table while it edits: held only here, the editor changes its
+                // lexing and bracket tables in place.
+                if let current = files[edit.file], let kept = editors.removeValue(forKey: edit.file) {
                     file = current
                     editor = kept
                 } else if let read = try? sources.file(edit.file, at: base, in: repository) {
