@@ -13,8 +13,9 @@ public final class Repository {
     /// series state and again for its mail computes it once.
     let diffMemo = BoundedMemo<DiffKey, TreeDiff>(budget: 256, cost: { _ in 1 })
     /// File diffs already computed, by path, blobs and modes: a series' base-to-tip diff
-    /// reuses those of the commits that changed each file once.
-    let fileDiffMemo = BoundedMemo<FileDiffKey, FileDiff>(budget: 16 << 20, cost: \.approximateSize)
+    /// reuses those of the commits that changed each file once. Small, for a long `format`
+    /// run would otherwise keep the diffs of commits its tree diffs have forgotten.
+    let fileDiffMemo = BoundedMemo<FileDiffKey, FileDiff>(budget: 4 << 20, cost: \.approximateSize)
     /// The bytes of the blobs this process wrote, so diffing them does not read them back.
     let writtenBlobs = BoundedMemo<ObjectID, [UInt8]>(budget: 32 << 20, cost: \.count)
 
