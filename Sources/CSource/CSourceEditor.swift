@@ -15,8 +15,11 @@ public struct CSourceEditor: Sendable {
     /// The scopes of `bytes` when the caller had them already (they are lexed otherwise).
     private var finder: ScopeFinder?
     /// The lexing of `bytes` when it is known without lexing them all: after an edit of
-    /// whole lines, the previous lexing with only the new lines lexed (`LexedSource.replacing`).
+    /// whole lines, the previous lexing with only the new lines lexed (`LexedSource.replacing`,
+    /// done in place).
     private var lexed: LexedSource?
+    /// The bracket tables of the lexing before the last edit, which the next finder reuses.
+    private var spareBrackets: BracketStructure?
 
     /// Starts editing `bytes`, shown in errors as `path`.
     public init(bytes: [UInt8], path: String) {
@@ -38,12 +41,22 @@ public struct CSourceEditor: Sendable {
     ///   cannot be placed; the bytes are then unchanged.
     @discardableResult
     public mutating func apply(_ edit: SourceEdit) throws(AnchorError) -> SourceChange {
-        let finder = currentFinder()
-        let change = try plan(edit, finder: finder)
+        let finder = takeFinder()
+        let change: SourceChange
+        do {
+            change = try plan(edit, finder: finder)
+        } catch {
+            self.finder = finder
+            throw error
+        }
+        let (lexing, brackets) = (consume finder).takeApart()
+        spareBrackets = consume brackets
+        var source = consume lexing
         bytes.replaceSubrange(change.range, with: change.replacement)
-        lexed = finder.source.replacing(change.range, with: change.replacement)
-        assert(lexed.map { Self.sameLexing($0, CLexer.lex(bytes)) } ?? true, "\(path): lexing only the edited lines differs")
-        self.finder = nil
+        if source.replace(change.range, with: change.replacement, giving: bytes) {
+            assert(Self.sameLexing(source, CLexer.lex(bytes)), "\(path): lexing only the edited lines differs")
+            lexed = source
+        }
         return change
     }
 
@@ -54,6 +67,20 @@ public struct CSourceEditor: Sendable {
 
     private func currentFinder() -> ScopeFinder {
         finder ?? ScopeFinder(lexed ?? CLexer.lex(bytes))
+    }
+
+    /// The finder of `bytes`, which the editor no longer holds: the caller is the only one
+    /// changing its tables (when nothing outside holds them either).
+    private mutating func takeFinder() -> ScopeFinder {
+        if let finder {
+            self.finder = nil
+            return finder
+        }
+        let source = lexed ?? CLexer.lex(bytes)
+        lexed = nil
+        let spare = spareBrackets
+        spareBrackets = nil
+        return ScopeFinder(consume source, reusing: consume spare)
     }
 
     static func sameLexing(_ a: LexedSource, _ b: LexedSource) -> Bool {

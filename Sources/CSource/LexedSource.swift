@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A C source file as bytes plus its tokens, its comments and a line table.
 ///
 /// This is what `CLexer.lex(_:)` produces and what scopes and anchors are found in.
@@ -5,13 +11,13 @@
 /// text is decoded (leniently) only to show it in messages.
 public struct LexedSource: Sendable {
     /// The source bytes.
-    public let bytes: [UInt8]
+    public internal(set) var bytes: [UInt8]
     /// Every token that is not a comment, in source order.
-    public let tokens: [CToken]
+    public internal(set) var tokens: [CToken]
     /// Byte ranges of the comments (`/* … */` and `// …`), in source order.
-    public let comments: [Range<Int>]
+    public internal(set) var comments: [Range<Int>]
     /// Byte offset at which each line starts; `lineStarts[0]` is line 1.
-    public let lineStarts: [Int]
+    public internal(set) var lineStarts: [Int]
 
     /// For `replacing`, which knows the line starts already.
     init(bytes: [UInt8], tokens: [CToken], comments: [Range<Int>], lineStarts: [Int]) {
@@ -26,13 +32,14 @@ public struct LexedSource: Sendable {
         self.tokens = tokens
         self.comments = comments
         var starts = [0]
-        starts.reserveCapacity(bytes.count / 32 + 1)
-        bytes.withUnsafeBufferPointer { bytes in
-            let count = bytes.count
+        // Kernel sources average 25 to 35 bytes a line.
+        starts.reserveCapacity(bytes.count / 24 + 1)
+        bytes.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
             var offset = 0
-            while offset < count {
-                if bytes[offset] == 0x0A { starts.append(offset + 1) }  // \n
-                offset += 1
+            while offset < bytes.count, let newline = memchr(base + offset, 0x0A, bytes.count - offset) {
+                offset = base.distance(to: UnsafeRawPointer(newline)) + 1
+                starts.append(offset)
             }
         }
         // A final newline ends the last line; it does not open an empty one.

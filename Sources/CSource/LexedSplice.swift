@@ -14,15 +14,30 @@ extension LexedSource {
         guard range.lowerBound >= 0, range.upperBound <= bytes.count,
             isCleanLineStart(range.lowerBound), isCleanLineStart(range.upperBound)
         else { return nil }
+        var newBytes = bytes
+        newBytes.replaceSubrange(range, with: replacement)
+        var lexed = self
+        return lexed.replace(range, with: replacement, giving: newBytes) ? lexed : nil
+    }
+
+    /// `replacing(_:with:)` in place, for a caller that has the new bytes already (`newBytes`
+    /// is these bytes with `range` replaced by `replacement`): the lexing takes them as they
+    /// are, and its tables are changed where they lie when nothing else holds them (an editor
+    /// moving from edit to edit allocates nothing new for a file of tens of thousands of
+    /// tokens). False, and nothing changed, where `replacing` gives nil.
+    mutating func replace(_ range: Range<Int>, with replacement: [UInt8], giving newBytes: [UInt8]) -> Bool {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count,
+            isCleanLineStart(range.lowerBound), isCleanLineStart(range.upperBound)
+        else { return false }
         let inserted = CLexer.lex(replacement)
         if !replacement.isEmpty {
-            guard replacement.last == ASCII.newline, inserted.isCleanLineStart(replacement.count) else { return nil }
+            guard replacement.last == ASCII.newline, inserted.isCleanLineStart(replacement.count) else { return false }
         }
         for comment in inserted.comments where replacement[comment.lowerBound + 1] == ASCII.star {
             // A block comment the new lines leave open would run on into the old ones.
             guard comment.count >= 4, replacement[comment.upperBound - 2] == ASCII.star,
                 replacement[comment.upperBound - 1] == ASCII.slash
-            else { return nil }
+            else { return false }
         }
 
         let firstLine = range.lowerBound == bytes.count && !bytes.isEmpty ? lineStarts.count + 1 : line(containing: range.lowerBound)
@@ -30,9 +45,7 @@ extension LexedSource {
         let lineShift = Self.newlines(in: replacement[...]) - Self.newlines(in: bytes[range])
         let prefixEnd = Self.firstIndex(in: tokens) { $0.range.lowerBound >= range.lowerBound }
         let suffixStart = Self.firstIndex(in: tokens) { $0.range.lowerBound >= range.upperBound }
-        // Copied with memcpy and shifted in place: element by element (Array.replaceSubrange
-        // on a shared buffer) the copies cost as much as lexing.
-        let newTokens = Self.spliced(tokens, prefix: prefixEnd, inserted: inserted.tokens, suffix: suffixStart) {
+        Self.splice(&tokens, prefix: prefixEnd, inserted: inserted.tokens, suffix: suffixStart) {
             $0.range = ($0.range.lowerBound + range.lowerBound)..<($0.range.upperBound + range.lowerBound)
             $0.line += firstLine - 1
         } shiftSuffix: {
@@ -41,7 +54,7 @@ extension LexedSource {
         }
         let commentsEnd = Self.firstIndex(in: comments) { $0.lowerBound >= range.lowerBound }
         let commentsStart = Self.firstIndex(in: comments) { $0.lowerBound >= range.upperBound }
-        let newComments = Self.spliced(comments, prefix: commentsEnd, inserted: inserted.comments, suffix: commentsStart) {
+        Self.splice(&comments, prefix: commentsEnd, inserted: inserted.comments, suffix: commentsStart) {
             $0 = ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound)
         } shiftSuffix: {
             $0 = ($0.lowerBound + byteShift)..<($0.upperBound + byteShift)
@@ -49,21 +62,19 @@ extension LexedSource {
         // Line starts likewise: those up to the change, the new lines', the rest shifted.
         let firstStart = Self.firstIndex(in: lineStarts) { $0 > range.lowerBound }
         let restStart = Self.firstIndex(in: lineStarts) { $0 > range.upperBound }
-        var newStarts = Array(lineStarts[..<firstStart])
-        newStarts.append(range.lowerBound)  // missing above when the change is at the very end
+        var newStarts = [range.lowerBound]  // missing before when the change is at the very end
         var offset = 0
         for byte in replacement {
             offset += 1
             if byte == ASCII.newline { newStarts.append(range.lowerBound + offset) }
         }
-        let oldRest = lineStarts[restStart...]
-        newStarts.reserveCapacity(newStarts.count + oldRest.count)
-        for start in oldRest { newStarts.append(start + byteShift) }
-        var newBytes = bytes
-        newBytes.replaceSubrange(range, with: replacement)
+        Self.splice(&lineStarts, prefix: firstStart, inserted: newStarts, suffix: restStart) { _ in } shiftSuffix: {
+            $0 += byteShift
+        }
         // The change's start may be there twice, and the end of the file is no line start.
-        newStarts = Self.deduplicated(newStarts, count: newBytes.count)
-        return LexedSource(bytes: newBytes, tokens: newTokens, comments: newComments, lineStarts: newStarts)
+        Self.deduplicate(&lineStarts, count: newBytes.count)
+        bytes = newBytes
+        return true
     }
 
     /// Whether `offset` starts a line (or is 0) that does not continue the previous line, and
@@ -78,35 +89,47 @@ extension LexedSource {
         return after == 0 || comments[after - 1].upperBound <= offset
     }
 
-    /// `old[..<prefix]`, then `inserted` moved by `shiftInserted`, then `old[suffix...]` moved by
-    /// `shiftSuffix`.
-    private static func spliced<Element>(
-        _ old: [Element], prefix: Int, inserted: [Element], suffix: Int,
+    /// Makes `elements` `elements[..<prefix]`, then `inserted` moved by `shiftInserted`, then
+    /// what was `elements[suffix...]` moved by `shiftSuffix`: where the array lies when it is
+    /// held only here and has the room (it is copied once otherwise), the tail moved with
+    /// memmove, not element by element.
+    private static func splice<Element>(
+        _ elements: inout [Element], prefix: Int, inserted: [Element], suffix: Int,
         shiftInserted: (inout Element) -> Void, shiftSuffix: (inout Element) -> Void
-    ) -> [Element] {
-        let rest = old.count - suffix
-        let total = prefix + inserted.count + rest
-        return [Element](unsafeUninitializedCapacity: total) { buffer, initialized in
-            guard let out = buffer.baseAddress else { return }
-            old.withUnsafeBufferPointer { old in
-                inserted.withUnsafeBufferPointer { inserted in
-                    if prefix > 0 { out.initialize(from: old.baseAddress!, count: prefix) }
-                    if !inserted.isEmpty { (out + prefix).initialize(from: inserted.baseAddress!, count: inserted.count) }
-                    if rest > 0 { (out + prefix + inserted.count).initialize(from: old.baseAddress! + suffix, count: rest) }
-                }
+    ) {
+        assert(_isPOD(Element.self), "splice moves plain values only")
+        let oldCount = elements.count
+        let rest = oldCount - suffix
+        let growth = inserted.count - (suffix - prefix)
+        if growth > 0 { elements.append(contentsOf: repeatElement(inserted[0], count: growth)) }
+        elements.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            // Elements are plain values (tokens, ranges, offsets): moving them over others needs
+            // no clean-up, and moveInitialize copies overlapping ranges in the right direction.
+            if rest > 0, growth != 0 { (base + prefix + inserted.count).moveInitialize(from: base + suffix, count: rest) }
+            inserted.withUnsafeBufferPointer { inserted in
+                if let source = inserted.baseAddress { (base + prefix).update(from: source, count: inserted.count) }
             }
             for index in prefix..<(prefix + inserted.count) { shiftInserted(&buffer[index]) }
-            for index in (prefix + inserted.count)..<total { shiftSuffix(&buffer[index]) }
-            initialized = total
+            for index in (prefix + inserted.count)..<(prefix + inserted.count + rest) { shiftSuffix(&buffer[index]) }
         }
+        if growth < 0 { elements.removeLast(-growth) }
     }
 
-    /// Line starts in order without repeats, and without one at `count` (unless the file is empty).
-    private static func deduplicated(_ starts: [Int], count: Int) -> [Int] {
-        var out: [Int] = []
-        out.reserveCapacity(starts.count)
-        for start in starts where out.last != start && (start < count || out.isEmpty) { out.append(start) }
-        return out
+    /// Leaves line starts in order without repeats, and without one at `count` (unless the
+    /// file is empty).
+    private static func deduplicate(_ starts: inout [Int], count: Int) {
+        var kept = 0
+        starts.withUnsafeMutableBufferPointer { starts in
+            for index in starts.indices {
+                let start = starts[index]
+                if (kept == 0 || starts[kept - 1] != start) && (start < count || kept == 0) {
+                    starts[kept] = start
+                    kept += 1
+                }
+            }
+        }
+        starts.removeLast(starts.count - kept)
     }
 
     private static func newlines(in bytes: ArraySlice<UInt8>) -> Int {

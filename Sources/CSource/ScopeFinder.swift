@@ -19,6 +19,19 @@ public struct ScopeFinder: Sendable {
         self.brackets = BracketStructure(source)
     }
 
+    /// Prepares `source`, matching its brackets in the tables of `spare` (see
+    /// `BracketStructure.init(_:reusing:)`).
+    init(_ source: consuming LexedSource, reusing spare: consuming BracketStructure?) {
+        self.brackets = BracketStructure(source, reusing: consume spare)
+        self.source = consume source
+    }
+
+    /// The lexing and the bracket tables, taken apart so that an editor can change the one and
+    /// reuse the other in place.
+    consuming func takeApart() -> (source: LexedSource, brackets: BracketStructure) {
+        (source, brackets)
+    }
+
     /// Every definition of `scope`, in source order (one for `.file`; none or one for `.includes`).
     public func definitions(of scope: SourceScope) -> [ScopeDefinition] {
         switch scope {
@@ -93,12 +106,12 @@ public struct ScopeFinder: Sendable {
         var candidates: [Int] = []
         let bytes = source.bytes
         source.tokens.withUnsafeBufferPointer { tokens in
-            brackets.code.withUnsafeBufferPointer { code in
+            brackets.code.indices32.withUnsafeBufferPointer { code in
                 brackets.braceDepth.withUnsafeBufferPointer { depth in
                     var position = 0
                     while position + 1 < code.count {
-                        if depth[position] == 0, tokens[code[position]].kind == .identifier {
-                            let next = tokens[code[position + 1]]
+                        if depth[position] == 0, tokens[Int(code[position])].kind == .identifier {
+                            let next = tokens[Int(code[position + 1])]
                             if next.kind == .punctuator, next.range.upperBound - next.range.lowerBound == 1 {
                                 let byte = bytes[next.range.lowerBound]
                                 if byte == 0x28 || byte == 0x29 { candidates.append(position) }  // ( or )

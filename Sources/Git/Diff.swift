@@ -37,7 +37,19 @@ extension Repository {
         }
         var files: [FileDiff] = []
         for change in changes {
-            files.append(try blobDiff(change, options: &options))
+            // A file one commit of a series changes has the same two blobs in that commit's
+            // diff and in the series' base-to-tip diff (the cover letter's diffstat): xdiff
+            // runs once for both.
+            let key = FileDiffKey(
+                path: change.path, old: change.old?.id, oldMode: change.old?.mode ?? 0, new: change.new?.id,
+                newMode: change.new?.mode ?? 0, contextLines: contextLines)
+            if let known = fileDiffMemo[key] {
+                files.append(known)
+                continue
+            }
+            let file = try blobDiff(change, options: &options)
+            fileDiffMemo[key] = file
+            files.append(file)
         }
         return TreeDiff(files: files)
     }
@@ -305,6 +317,27 @@ struct DiffKey: Hashable {
     var new: ObjectID
     var contextLines: Int
     var detectRenames: Bool
+}
+
+/// The key of a file diff a `Repository` memoises: the path (libgit2 reads the diff driver
+/// from its attributes), each side's blob and mode, and the context asked for. Every other
+/// option of `blobDiff` is the same on every call.
+struct FileDiffKey: Hashable {
+    var path: String
+    var old: ObjectID?
+    var oldMode: UInt32
+    var new: ObjectID?
+    var newMode: UInt32
+    var contextLines: Int
+}
+
+extension FileDiff {
+    /// About the bytes a file diff holds, for the memo's budget.
+    var approximateSize: Int {
+        hunks.reduce(oldPath.count + newPath.count + 64) { total, hunk in
+            hunk.lines.reduce(total + hunk.header.count + 64) { $0 + $1.content.count + 32 }
+        }
+    }
 }
 
 /// Values kept by key within a budget (a count, or bytes), forgotten all at once past it;

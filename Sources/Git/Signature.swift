@@ -61,18 +61,29 @@ extension Repository {
                 message: "\(missing) not set; run: git config --global user.name \"Your Name\" && git config --global user.email you@example.org",
                 operation: "finding the \(role.rawValue) identity for \(displayPath)")
         }
-        var time = Int64(now.timeIntervalSince1970)
-        var offset = Int32(TimeZone.current.secondsFromGMT(for: now) / 60)
         if let date = environment["\(prefix)_DATE"], !date.isEmpty {
             guard let parsed = GitDate(parsing: date) else {
                 throw GitError(
                     code: .generic, message: "cannot parse \(prefix)_DATE '\(date)' (use '<unix seconds> <+hhmm>' or ISO 8601)",
                     operation: "finding the \(role.rawValue) identity")
             }
-            time = parsed.seconds
-            offset = parsed.offsetMinutes
+            return Signature(name: name, email: email, time: parsed.seconds, offsetMinutes: parsed.offsetMinutes)
         }
-        return Signature(name: name, email: email, time: time, offsetMinutes: offset)
+        let time = Int64(now.timeIntervalSince1970)
+        return Signature(name: name, email: email, time: time, offsetMinutes: Self.localOffsetMinutes(at: time))
+    }
+
+    /// The local time zone's offset from UTC at `time`, in minutes, from the C library (`TZ`,
+    /// else `/etc/localtime`), as git's `local_tzoffset` takes it. Foundation's
+    /// `TimeZone.current` gives the same number after loading ICU's zone data, about a
+    /// quarter of a millisecond and half a MiB of pages per run.
+    static func localOffsetMinutes(at time: Int64) -> Int32 {
+        var seconds = time_t(time)
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil else {
+            return Int32(TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time))) / 60)
+        }
+        return Int32(parts.tm_gmtoff / 60)
     }
 }
 

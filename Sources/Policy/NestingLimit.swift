@@ -71,10 +71,36 @@ enum NestingLimit {
 
     /// A line whose value is a block scalar header (`key: |`, `- >-`, `insert: |+2 # comment`).
     static func startsBlockScalar(_ bytes: [UInt8]) -> Bool {
+        // Most lines have neither indicator: no need to decode them.
+        guard bytes.contains(where: { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: ">") }) else { return false }
+        return bytes.allSatisfy({ $0 < 0x80 }) ? asciiStartsBlockScalar(bytes) : decodedStartsBlockScalar(bytes)
+    }
+
+    /// `startsBlockScalar` on the line as text (any line; the only way for one that is not ASCII).
+    static func decodedStartsBlockScalar(_ bytes: [UInt8]) -> Bool {
         var text = String(decoding: bytes, as: UTF8.self)
         if let comment = text.range(of: " #") { text = String(text[..<comment.lowerBound]) }
         text = text.trimmingCharacters(in: .whitespaces)
         guard let last = text.split(separator: " ").last, let first = last.first, first == "|" || first == ">" else { return false }
         return last.dropFirst().allSatisfy { "+-0123456789".contains($0) }
+    }
+
+    /// `startsBlockScalar` for an ASCII line, on its bytes: the last space-separated word
+    /// before any ` #` comment, spaces and tabs trimmed, is `|` or `>` and indicators.
+    static func asciiStartsBlockScalar(_ bytes: [UInt8]) -> Bool {
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var end = bytes.count
+        if bytes.count >= 2, let comment = (0..<(bytes.count - 1)).first(where: { bytes[$0] == UInt8(ascii: " ") && bytes[$0 + 1] == UInt8(ascii: "#") }) {
+            end = comment
+        }
+        while end > 0, isBlank(bytes[end - 1]) { end -= 1 }
+        var lead = 0
+        while lead < end, isBlank(bytes[lead]) { lead += 1 }
+        var start = end
+        while start > lead, bytes[start - 1] != UInt8(ascii: " ") { start -= 1 }
+        guard start < end, bytes[start] == UInt8(ascii: "|") || bytes[start] == UInt8(ascii: ">") else { return false }
+        return bytes[(start + 1)..<end].allSatisfy {
+            $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+        }
     }
 }

@@ -320,7 +320,10 @@ private struct Fields {
         guard let value = try optionalString(key) else {
             throw PolicyError(path: path, line: line, message: "\(what) needs '\(key)'")
         }
-        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        // Any ASCII byte but a space or a control character from tab to carriage return is
+        // text; only the rest (every other space or newline is not ASCII) asks Foundation.
+        let hasText = value.utf8.contains { $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }
+        guard hasText || !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw PolicyError(path: path, line: line(of: key), message: "'\(key)' is empty")
         }
         return value

@@ -1,5 +1,5 @@
 import Foundation
-import Git
+@testable import Git
 import Testing
 import TestSupport
 
@@ -17,6 +17,15 @@ struct CommitAndReferenceTests {
         #expect(try fixture.git("log", "-1", "--format=%an <%ae> %ad|%P|%B", "--date=raw", id.hex)
             == "Ada Kernel <ada@example.org> 1712000000 +0200|\(parent)|subject\n\nbody")
         #expect(try fixture.git("rev-parse", "HEAD") == parent)
+    }
+
+    @Test("the local offset from the C library is Foundation's, in winter, summer and now")
+    func localOffset() {
+        let now = Int64(Date().timeIntervalSince1970)
+        for time in [now, 1_700_000_000, 1_720_000_000, 0, 2_000_000_000] {
+            let foundation = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time))) / 60
+            #expect(Repository.localOffsetMinutes(at: time) == Int32(foundation), "at \(time)")
+        }
     }
 
     @Test("the identity comes from the repository's user.name and user.email")

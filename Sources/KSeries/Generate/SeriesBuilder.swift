@@ -60,9 +60,15 @@ public struct SeriesBuilder {
             for edit in patch.edits {
                 var file: TreeFile
                 var editor: CSourceEditor
-                if let current = files[edit.file], let kept = editors[edit.file] {
+                // Taken out of the table while it edits: held only here, the editor changes its
+                // lexing and bracket tables in place.
+                if let current = files[edit.file], let kept = editors.removeValue(forKey: edit.file) {
                     file = current
                     editor = kept
+                } else if let current = files[edit.file] {
+                    // Edited by an earlier patch, whose editor is gone: lexed again as it is now.
+                    file = current
+                    editor = CSourceEditor(bytes: current.contents, path: edit.file)
                 } else if let read = try? sources.file(edit.file, at: base, in: repository) {
                     file = read
                     editor = CSourceEditor(finder: sources.finder(for: read, keep: false), path: edit.file)

@@ -104,19 +104,24 @@ public struct SeriesGenerator {
             throw .git(error)
         }
         timer.lap("resolve the base, identity")
-        let unmet: [PreconditionChecker.Unmet]
-        let sources = BaseSources()
+        let built: [SeriesBuilder.BuiltPatch]
         do {
-            unmet = try PreconditionChecker(repository: repository, sources: sources).unmet(policy, at: baseCommit)
-        } catch {
-            throw .git(error)
-        }
-        guard unmet.isEmpty else { throw .preconditions(template: policy.sourcePath, ref: baseRef, unmet: unmet) }
-        timer.lap("preconditions")
+            // The files read and lexed here (a few MiB for kernel sources) are let go before
+            // the mails are made, whose diffs then reuse their memory.
+            let sources = BaseSources()
+            let unmet: [PreconditionChecker.Unmet]
+            do {
+                unmet = try PreconditionChecker(repository: repository, sources: sources).unmet(policy, at: baseCommit)
+            } catch {
+                throw KSeriesError.git(error)
+            }
+            guard unmet.isEmpty else { throw KSeriesError.preconditions(template: policy.sourcePath, ref: baseRef, unmet: unmet) }
+            timer.lap("preconditions")
 
-        let built = try SeriesBuilder(repository: repository, sources: sources).build(
-            policy: policy, base: baseCommit, ref: baseRef, author: author, committer: committer)
-        timer.lap("edit, write blobs/trees/commits")
+            built = try SeriesBuilder(repository: repository, sources: sources).build(
+                policy: policy, base: baseCommit, ref: baseRef, author: author, committer: committer)
+            timer.lap("edit, write blobs/trees/commits")
+        }
 
         let output = try VersionMaker(repository: repository).make(
             VersionMaker.Input(

@@ -88,10 +88,10 @@ struct PatchRecords {
     static func messageFingerprint(_ message: [UInt8]) -> String {
         let text = String(decoding: message, as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        while let last = lines.last, last.trimmingWhitespace().isEmpty { lines.removeLast() }
         while let last = lines.last, TrailerText.isTrailer(last) { lines.removeLast() }
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        return Fingerprint.hex(lines.map { $0.trimmingCharacters(in: .whitespaces) })
+        while let last = lines.last, last.trimmingWhitespace().isEmpty { lines.removeLast() }
+        return Fingerprint.hex(lines.map { $0.trimmingWhitespace() })
     }
 
     /// A policy patch's edits without their template line numbers: the same edits give the
@@ -106,7 +106,7 @@ struct PatchRecords {
             let sourceEdit = edit.sourceEdit
             parts += [
                 edit.file, RecordedForm.scope(sourceEdit.scope), sourceEdit.occurrence.map(String.init) ?? "-",
-                sourceEdit.condition ?? "-", String(describing: RecordedForm.Action(sourceEdit.action)),
+                sourceEdit.condition ?? "-", RecordedForm.action(sourceEdit.action),
             ]
         }
         return Fingerprint.hex(parts)
@@ -125,28 +125,21 @@ struct PatchRecords {
             }
         }
 
-        /// Case names and labels are the recorded text (`String(describing:)` prints them).
-        enum Action {
-            case insertAfter(anchor: String, code: String)
-            case insertBefore(anchor: String, code: String)
-            case replace(anchor: String, code: String)
-            case insertAtBodyStart(code: String)
-            case insertAtBodyEnd(code: String)
-            case insertBeforeDefinition(code: String)
-            case insertAfterDefinition(code: String)
-            case addDisjunct(operand: String, expression: String)
-
-            init(_ action: SourceEdit.Action) {
-                switch action {
-                case .insertAfter(let anchor, let code): self = .insertAfter(anchor: anchor, code: code)
-                case .insertBefore(let anchor, let code): self = .insertBefore(anchor: anchor, code: code)
-                case .replace(let anchor, let code): self = .replace(anchor: anchor, code: code)
-                case .insertAtBodyStart(let code): self = .insertAtBodyStart(code: code)
-                case .insertAtBodyEnd(let code): self = .insertAtBodyEnd(code: code)
-                case .insertBeforeDefinition(let code): self = .insertBeforeDefinition(code: code)
-                case .insertAfterDefinition(let code): self = .insertAfterDefinition(code: code)
-                case .addDisjunct(let operand, let expression): self = .addDisjunct(operand: operand, expression: expression)
-                }
+        /// The action as the first states recorded it: `String(describing:)` of an enum
+        /// whose case names and labels were these, which prints each string as its
+        /// `debugDescription` (quoted and escaped). Spelled out here, for printing an enum
+        /// goes through the runtime's reflection (half a millisecond of protocol look-ups in a run).
+        static func action(_ action: SourceEdit.Action) -> String {
+            switch action {
+            case .insertAfter(let anchor, let code): "insertAfter(anchor: \(anchor.debugDescription), code: \(code.debugDescription))"
+            case .insertBefore(let anchor, let code): "insertBefore(anchor: \(anchor.debugDescription), code: \(code.debugDescription))"
+            case .replace(let anchor, let code): "replace(anchor: \(anchor.debugDescription), code: \(code.debugDescription))"
+            case .insertAtBodyStart(let code): "insertAtBodyStart(code: \(code.debugDescription))"
+            case .insertAtBodyEnd(let code): "insertAtBodyEnd(code: \(code.debugDescription))"
+            case .insertBeforeDefinition(let code): "insertBeforeDefinition(code: \(code.debugDescription))"
+            case .insertAfterDefinition(let code): "insertAfterDefinition(code: \(code.debugDescription))"
+            case .addDisjunct(let operand, let expression):
+                "addDisjunct(operand: \(operand.debugDescription), expression: \(expression.debugDescription))"
             }
         }
     }

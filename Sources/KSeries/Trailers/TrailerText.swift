@@ -17,11 +17,11 @@ enum TrailerText {
     /// A reviewer's trailer (`Reviewed-by: Jane Doe <jane@example.org>`) in a line of a reply,
     /// normalised to the canonical token spelling; nil for other lines.
     static func reviewTrailer(in line: String) -> String? {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingWhitespace()
         guard let colon = trimmed.firstIndex(of: ":") else { return nil }
         let token = trimmed[..<colon].lowercased()
         guard let canonical = PatchRecords.reviewTrailers.first(where: { $0.lowercased() == token }) else { return nil }
-        let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let value = trimmed[trimmed.index(after: colon)...].trimmingWhitespace()
         // A person: a name and an address in angle brackets, as b4 requires.
         guard let open = value.firstIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close,
             value[open..<close].contains("@")
@@ -33,8 +33,8 @@ enum TrailerText {
     /// those it already has.
     static func appending(_ trailers: [String], to message: String) -> String {
         var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        let existing = Set(lines.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        while let last = lines.last, last.trimmingWhitespace().isEmpty { lines.removeLast() }
+        let existing = Set(lines.map { $0.trimmingWhitespace().lowercased() })
         let missing = trailers.filter { !existing.contains($0.lowercased()) }
         guard !missing.isEmpty else { return message }
         if let last = lines.last, !isTrailer(last) || lines.count == 1 { lines.append("") }
