@@ -38,4 +38,38 @@ struct MissingKernelScriptsTests {
             in: fixture.scratch.path, environment: fixture.environment)
         #expect(generate.status == 0, "\(generate.stderrText)")
     }
+
+    @Test("among several refs, the ones without checkpatch.pl get a note and the others still run")
+    func someRefsWithoutCheckpatch() throws {
+        let fixture = try GitFixture()
+        try fixture.commit(["src/a.c": "int a(void)\n{\n\treturn 0;\n}\n"], message: "base")
+        try fixture.git("tag", "without")
+        // A stand-in checkpatch.pl that speaks as the real one does: per-file headings when
+        // given several files, a finding and a total line for each.
+        let script = #"""
+            #!/usr/bin/perl
+            my @files = grep { !/^--/ } @ARGV;
+            for my $f (@files) {
+                print '-' x length($f), "\n$f\n", '-' x length($f), "\n" if @files > 1;
+                print "$f:1: WARNING: a finding of the stand-in\n";
+                print "total: 0 errors, 1 warnings, 0 checks, 3 lines checked\n";
+            }
+            """#
+        try fixture.commit(["scripts/checkpatch.pl": script], message: "scripts: a checkpatch")
+        try fixture.git("tag", "with")
+        try fixture.commit(["src/a.c": "int a(void)\n{\n\treturn 1;\n}\n"], message: "a: Return one")
+        try fixture.commit(["src/a.c": "int a(void)\n{\n\treturn 2;\n}\n"], message: "a: Return two")
+        let out = "\(fixture.scratch.path)/out"
+        try ProcessRunner.checked(["git", "-C", fixture.path, "format-patch", "-q", "-o", out, "with..HEAD"], environment: fixture.environment)
+
+        let check = try KSeriesBinary.run(
+            ["check", out, "--tree", fixture.path, "--onto", "without,with", "--json"], in: fixture.scratch.path, environment: fixture.environment)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout)) as? [String: Any], "\(check.stderrText)")
+        #expect(json["checkpatchNote"] as? String == "checkpatch not run: without has no scripts/checkpatch.pl")
+        let checkpatch = json["checkpatch"] as? [[String: Any]] ?? []
+        #expect(checkpatch.count == 2)
+        #expect(checkpatch.allSatisfy { $0["refs"] as? [String] == ["with"] && $0["warnings"] as? Int == 1 }, "\(checkpatch)")
+        #expect(checkpatch.compactMap { ($0["file"] as? String).map { ($0 as NSString).lastPathComponent } }
+            == ["0001-a-Return-one.patch", "0002-a-Return-two.patch"])
+    }
 }
