@@ -82,11 +82,11 @@ public struct CheckpatchRunner {
         var notes: [String] = []
         for (name, commit) in refs {
             let tree = try repository.commit(commit).tree()
-            guard try tree.entry(atPath: "scripts/checkpatch.pl") != nil else {
+            let key = try paths.map { (path) throws(GitError) in try tree.entry(atPath: path)?.id }
+            guard key[0] != nil else {  // paths[0] is scripts/checkpatch.pl
                 notes.append("checkpatch not run: \(name) has no scripts/checkpatch.pl")
                 continue
             }
-            let key = try paths.map { (path) throws(GitError) in try tree.entry(atPath: path)?.id }
             if let index = versions.firstIndex(where: { $0.key == key }) {
                 versions[index].refs.append(name)
             } else {
@@ -120,15 +120,11 @@ public struct CheckpatchRunner {
                 }
             }
         }
-        // Patch order first, then the versions in ref order.
+        // Units are version by version, each version's chunks in patch order: joined, one list
+        // per version; reported patch by patch, the versions in ref order.
         let byUnit = try results.values()
-        var reports: [Report] = []
-        for patch in patchFiles.indices {
-            for version in versions.indices {
-                guard let unit = units.firstIndex(where: { $0.version == version && $0.patches.contains(patch) }) else { continue }
-                reports.append(byUnit[unit][patch - units[unit].patches.lowerBound])
-            }
-        }
+        let byVersion = versions.indices.map { version in byUnit[version * chunks.count..<(version + 1) * chunks.count].flatMap { $0 } }
+        let reports = patchFiles.indices.flatMap { patch in byVersion.map { $0[patch] } }
         return Outcome(reports: reports, notes: notes)
     }
 
